@@ -1,0 +1,141 @@
+package dev.lastmile.kpi.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+
+/**
+ * Confluent Schema Registry REST client: {@code POST /subjects/{subject}/versions} and
+ * {@code GET /schemas/ids/{id}}, both cached. Works against Confluent SR, Apicurio's ccompat API,
+ * Karapace and Redpanda. HTTPS uses the JDK's trust store; basic auth takes {@code user:password}.
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+
+    static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final Optional<String> authorization;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+
+    /**
+     * @param baseUrl  e.g. {@code https://registry.example.com:8081}
+     * @param userInfo {@code user:password} for basic auth, or null
+     * @param timeout  per request
+     */
+    public HttpSchemaRegistryClient(String baseUrl, String userInfo, Duration timeout) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.authorization = Optional.ofNullable(userInfo).filter(s -> !s.isBlank())
+                .map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+        Integer cached = ids.get(schema);
+        if (cached != null) {
+            return cached;
+        }
+        String path = "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions";
+        String body;
+        try {
+            body = JSON.writeValueAsString(Map.of("schema", schema.toString()));
+        } catch (IOException e) {
+            throw new SchemaRegistryException("Cannot encode schema for subject " + subject, e);
+        }
+        JsonNode reply = call("register schema under subject '" + subject + "'", path,
+                HttpRequest.BodyPublishers.ofString(body));
+        JsonNode id = reply.get("id");
+        if (id == null || !id.canConvertToInt()) {
+            throw new SchemaRegistryException("Registry " + baseUrl + path + " answered without an id for subject '"
+                    + subject + "': " + reply);
+        }
+        ids.put(schema, id.intValue());
+        schemasById.putIfAbsent(id.intValue(), schema);
+        return id.intValue();
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        String path = "/schemas/ids/" + id;
+        JsonNode reply = call("fetch schema id " + id, path, null);
+        JsonNode text = reply.get("schema");
+        if (text == null || !text.isTextual()) {
+            throw new SchemaRegistryException("Registry " + baseUrl + path + " answered without a schema: " + reply);
+        }
+        Schema schema;
+        try {
+            schema = new Schema.Parser().parse(text.asText());
+        } catch (RuntimeException e) {
+            throw new SchemaRegistryException("Registry " + baseUrl + path + " returned a schema Avro cannot parse", e);
+        }
+        schemasById.put(id, schema);
+        return schema;
+    }
+
+    @Override
+    public String url() {
+        return baseUrl;
+    }
+
+    private JsonNode call(String what, String path, HttpRequest.BodyPublisher post) {
+        URI uri = URI.create(baseUrl + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Accept", CONTENT_TYPE + ", application/json");
+        authorization.ifPresent(a -> request.header("Authorization", a));
+        if (post != null) {
+            request.header("Content-Type", CONTENT_TYPE).POST(post);
+        } else {
+            request.GET();
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new SchemaRegistryException("Schema registry " + uri + " unreachable while trying to " + what
+                    + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("Interrupted while trying to " + what + " at " + uri, e);
+        }
+        int status = response.statusCode();
+        if (status / 100 != 2) {
+            throw new SchemaRegistryException("Schema registry " + uri + " failed to " + what + ": HTTP " + status
+                    + " " + abbreviate(response.body()));
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new SchemaRegistryException("Schema registry " + uri + " answered with invalid JSON while trying to "
+                    + what + ": " + abbreviate(response.body()), e);
+        }
+    }
+
+    private static String abbreviate(String body) {
+        if (body == null) {
+            return "";
+        }
+        return body.length() <= 300 ? body : body.substring(0, 300) + "...";
+    }
+}
