@@ -1,0 +1,175 @@
+package dev.lastmile.kpi.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Builds a {@link PipelineConfig} in layers, each overriding the one before: defaults, then a
+ * properties file, then environment variables ({@code LASTMILE_*}), then command-line overrides.
+ * Everything is validated once; the first problem stops start-up with a message naming the
+ * setting, where its value came from, and what to write instead.
+ */
+public final class ConfigLoader {
+
+    private record Value(String text, String origin) {
+    }
+
+    private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
+    private final Map<String, Value> kafka = new TreeMap<>();
+
+    private ConfigLoader() {
+        for (Setting s : Setting.values()) {
+            values.put(s, new Value(s.defaultValue(), "default"));
+        }
+    }
+
+    /** Defaults only. */
+    public static ConfigLoader defaults() {
+        return new ConfigLoader();
+    }
+
+    /** Layers a properties file over what is there. */
+    public ConfigLoader file(Path path) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read config file " + path + ": " + e.getMessage()
+                    + ". Fix: give an existing, readable properties file to --config.");
+        }
+        for (String key : new TreeMap<>(Map.copyOf(p)).keySet().stream().map(Object::toString).toList()) {
+            set(key, p.getProperty(key), "file " + path);
+        }
+        return this;
+    }
+
+    /** Layers environment variables: LASTMILE_WINDOW_GRACE, LASTMILE_KAFKA_SECURITY_PROTOCOL, ... */
+    public ConfigLoader environment(Map<String, String> env) {
+        Map<String, Setting> byEnv = new LinkedHashMap<>();
+        for (Setting s : Setting.values()) {
+            byEnv.put(s.envName(), s);
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith(Setting.ENV_PREFIX)) {
+                continue;
+            }
+            String origin = "environment variable " + name;
+            Setting s = byEnv.get(name);
+            if (s != null) {
+                values.put(s, new Value(e.getValue(), origin));
+            } else if (name.startsWith(Setting.ENV_PREFIX + "KAFKA_")) {
+                String key = name.substring((Setting.ENV_PREFIX + "KAFKA_").length()).toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
+                kafka.put(key, new Value(e.getValue(), origin));
+            } else {
+                throw new ConfigException("Unknown " + origin + ". Fix: remove it, or use one of "
+                        + byEnv.keySet() + " or LASTMILE_KAFKA_<PROPERTY> for a Kafka property.");
+            }
+        }
+        return this;
+    }
+
+    /** Layers explicit key=value overrides (command line). */
+    public ConfigLoader overrides(Map<String, String> overrides) {
+        new TreeMap<>(overrides).forEach((k, v) -> set(k, v, "command line"));
+        return this;
+    }
+
+    private void set(String key, String value, String origin) {
+        if (key.startsWith(Setting.KAFKA_PREFIX)) {
+            kafka.put(key.substring(Setting.KAFKA_PREFIX.length()), new Value(value.trim(), origin));
+            return;
+        }
+        Setting s = Setting.byKey(key).orElseThrow(() -> new ConfigException("Unknown setting '" + key + "' in "
+                + origin + ". Fix: use one of " + List.of(Setting.values()).stream().map(Setting::key).toList()
+                + ", or kafka.<property> to pass a Kafka client or Streams property."));
+        values.put(s, new Value(value.trim(), origin));
+    }
+
+    /** Validates every setting and returns the immutable configuration. */
+    public PipelineConfig load() {
+        String guarantee = text(Setting.PROCESSING_GUARANTEE);
+        if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
+            throw invalid(Setting.PROCESSING_GUARANTEE, "exactly_once_v2 (default) or at_least_once");
+        }
+        int threads;
+        try {
+            threads = Integer.parseInt(text(Setting.STREAM_THREADS));
+        } catch (NumberFormatException e) {
+            threads = 0;
+        }
+        if (threads < 1) {
+            throw invalid(Setting.STREAM_THREADS, "a whole number >= 1");
+        }
+        String registry = text(Setting.SCHEMA_REGISTRY_URL);
+        if (!registry.isEmpty() && !registry.startsWith("mock://") && !registry.startsWith("http://")
+                && !registry.startsWith("https://")) {
+            throw invalid(Setting.SCHEMA_REGISTRY_URL, "http(s)://host:port or mock://<scope>");
+        }
+        if (text(Setting.APPLICATION_ID).isEmpty()) {
+            throw invalid(Setting.APPLICATION_ID, "a name such as lastmile-kpi");
+        }
+        TopicNames topics = new TopicNames(topic(Setting.TOPIC_DELIVERY_EVENTS), topic(Setting.TOPIC_TICKET_EVENTS),
+                topic(Setting.TOPIC_SURVEY_RESPONSES), topic(Setting.TOPIC_DLQ), topic(Setting.TOPIC_LATE_EVENTS),
+                topic(Setting.TOPIC_KPI_DELIVERY), topic(Setting.TOPIC_KPI_SUPPORT), topic(Setting.TOPIC_KPI_EXPERIENCE),
+                topic(Setting.TOPIC_KPI_ROUTE_COMPLAINTS), topic(Setting.TOPIC_KPI_ALERTS),
+                topic(Setting.TOPIC_KPI_TARGETS));
+        Map<String, String> kafkaProps = new TreeMap<>();
+        kafka.forEach((k, v) -> kafkaProps.put(k, v.text()));
+        return new PipelineConfig(text(Setting.APPLICATION_ID), text(Setting.BOOTSTRAP_SERVERS), registry,
+                text(Setting.SCHEMA_REGISTRY_AUTH), text(Setting.STATE_DIR), guarantee,
+                duration(Setting.COMMIT_INTERVAL, false), threads, duration(Setting.WINDOW_GRACE, true),
+                duration(Setting.IDLE_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
+                duration(Setting.DEDUP_RETENTION, false), topics, kafkaProps);
+    }
+
+    /** Checks the settings `run` cannot do without. */
+    public static void requireCluster(PipelineConfig config) {
+        if (config.bootstrapServers().isBlank()) {
+            throw new ConfigException("Setting bootstrap.servers is not set. Fix: set it in the --config file, as "
+                    + Setting.BOOTSTRAP_SERVERS.envName() + ", or with --set bootstrap.servers=host:9092.");
+        }
+        if (config.schemaRegistryUrl().isBlank()) {
+            throw new ConfigException("Setting schema.registry.url is not set. Fix: set it in the --config file, as "
+                    + Setting.SCHEMA_REGISTRY_URL.envName() + ", or with --set schema.registry.url=http://host:8081.");
+        }
+    }
+
+    private String text(Setting s) {
+        return values.get(s).text();
+    }
+
+    private String topic(Setting s) {
+        String name = text(s);
+        if (!name.matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw invalid(s, "a Kafka topic name (letters, digits, '.', '_', '-')");
+        }
+        return name;
+    }
+
+    private Duration duration(Setting s, boolean zeroAllowed) {
+        Duration d = Durations.parse(text(s));
+        if (d == null || d.isNegative() || (!zeroAllowed && d.isZero())) {
+            throw invalid(s, (zeroAllowed ? "a duration >= 0" : "a duration > 0") + " such as 500ms, 30s, 15m, 1h or 7d");
+        }
+        return d;
+    }
+
+    private ConfigException invalid(Setting s, String expected) {
+        Value v = values.get(s);
+        return new ConfigException("Setting " + s.key() + "='" + v.text() + "' (from " + v.origin()
+                + ") is invalid. Fix: give " + expected + ".");
+    }
+}

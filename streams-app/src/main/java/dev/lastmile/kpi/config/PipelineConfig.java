@@ -1,0 +1,52 @@
+package dev.lastmile.kpi.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The validated, immutable configuration of one pipeline instance. Built only by
+ * {@link ConfigLoader}; every command and the topology read it, nothing changes it.
+ *
+ * @param kafkaProperties client and Streams properties given with the {@code kafka.} prefix
+ *                        (prefix removed), e.g. security.protocol, sasl.jaas.config
+ */
+public record PipelineConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl,
+                             String schemaRegistryAuth, String stateDir, String processingGuarantee,
+                             Duration commitInterval, int streamThreads, Duration windowGrace, Duration idleTimeout,
+                             Duration markerInterval, Duration dedupRetention, TopicNames topics,
+                             Map<String, String> kafkaProperties) {
+
+    public PipelineConfig {
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    /** Properties for {@code new KafkaStreams(topology, props)}. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers.isBlank() ? "unused:9092" : bootstrapServers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        // Start-up fails if any store, changelog or repartition topic has a generated name, so
+        // the topology can evolve without orphaning state (KIP-1111).
+        p.put("ensure.explicit.internal.resource.naming", "true");
+        p.putAll(kafkaProperties);
+        return p;
+    }
+
+    /** Kafka client properties for plain producers, consumers and admin clients (simulator, checks). */
+    public Properties clientProperties() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers);
+        kafkaProperties.forEach((k, v) -> {
+            if (!k.startsWith("producer.") && !k.startsWith("consumer.") && !k.startsWith("admin.")) {
+                p.put(k, v);
+            }
+        });
+        return p;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.lastmile.kpi.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every setting lastmile-kpi reads, with its default and meaning. The README's configuration table
+ * is this list. Kafka client and Streams properties pass through with the {@code kafka.} prefix.
+ */
+public enum Setting {
+    APPLICATION_ID("application.id", "lastmile-kpi", "Kafka Streams application id: consumer group and prefix of internal topics."),
+    BOOTSTRAP_SERVERS("bootstrap.servers", "", "Kafka brokers, host:port[,host:port]. Required by `run`."),
+    SCHEMA_REGISTRY_URL("schema.registry.url", "", "Confluent-compatible schema registry, http(s)://host:port, or mock://<scope> for in-memory. Required by `run`."),
+    SCHEMA_REGISTRY_AUTH("schema.registry.basic.auth.user.info", "", "user:password for the registry's basic auth; empty for none."),
+    STATE_DIR("state.dir", "./lastmile-state", "Directory for the local state stores (RocksDB). Keep it on persistent disk."),
+    PROCESSING_GUARANTEE("processing.guarantee", "exactly_once_v2", "exactly_once_v2 or at_least_once."),
+    COMMIT_INTERVAL("commit.interval", "1s", "How often Streams commits; also how often open windows emit final=false updates."),
+    STREAM_THREADS("num.stream.threads", "1", "Stream threads in this instance."),
+    WINDOW_GRACE("window.grace", "15m", "How long after its end a window still accepts records, judged by the watermark."),
+    IDLE_TIMEOUT("watermark.idle.timeout", "60s", "Wall-clock time after which an input partition whose event time does not advance stops holding the watermark back."),
+    MARKER_INTERVAL("watermark.marker.interval", "1m", "Event-time step at which an input partition reports its progress downstream."),
+    DEDUP_RETENTION("dedup.retention", "7d", "How long an event_id is remembered to drop duplicates (event time)."),
+    TOPIC_DELIVERY_EVENTS("topic.delivery-events", "lastmile.delivery-events", "Input: delivery status events."),
+    TOPIC_TICKET_EVENTS("topic.ticket-events", "lastmile.ticket-events", "Input: support ticket events."),
+    TOPIC_SURVEY_RESPONSES("topic.survey-responses", "lastmile.survey-responses", "Input: survey responses."),
+    TOPIC_DLQ("topic.dlq", "lastmile.dlq", "Invalid or undecodable input, with the reason in headers."),
+    TOPIC_LATE_EVENTS("topic.late-events", "lastmile.late-events", "Records that arrived after their window closed, unchanged, with headers saying why."),
+    TOPIC_KPI_DELIVERY("topic.kpi.delivery", "lastmile.kpi.delivery", "Output: delivery KPIs."),
+    TOPIC_KPI_SUPPORT("topic.kpi.support", "lastmile.kpi.support", "Output: support KPIs."),
+    TOPIC_KPI_EXPERIENCE("topic.kpi.experience", "lastmile.kpi.experience", "Output: experience KPIs."),
+    TOPIC_KPI_ROUTE_COMPLAINTS("topic.kpi.route-complaints", "lastmile.kpi.route-complaints", "Output: route delay / complaint correlation."),
+    TOPIC_KPI_ALERTS("topic.kpi.alerts", "lastmile.kpi.alerts", "Output: alert state changes."),
+    TOPIC_KPI_TARGETS("topic.kpi-targets", "lastmile.kpi-targets", "Input (compacted): live overrides of alert targets.");
+
+    /** Prefix of settings passed to the Kafka clients and Streams as they are. */
+    public static final String KAFKA_PREFIX = "kafka.";
+    /** Prefix of environment variables: LASTMILE_WINDOW_GRACE sets window.grace. */
+    public static final String ENV_PREFIX = "LASTMILE_";
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** LASTMILE_ + the key in upper case with '.' and '-' as '_'. */
+    public String envName() {
+        return envName(key);
+    }
+
+    public static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static Optional<Setting> byKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.lastmile.kpi.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The pipeline's own counters. Labels are low-cardinality only (topic, reason code, kpi); record
+ * ids never become labels. Counters may over-count when an exactly-once transaction is retried;
+ * the topics are the record of truth, these are for dashboards.
+ */
+public final class PipelineMetrics {
+
+    private final MeterRegistry registry;
+
+    public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Counters kept in memory only, for replay and tests that do not read them. */
+    public static PipelineMetrics inMemory() {
+        return new PipelineMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void recordIn(String topic) {
+        Counter.builder("lastmile.records.in").description("Input records read, valid or not")
+                .tag("topic", topic).register(registry).increment();
+    }
+
+    public void dlq(String topic, String reasonCode) {
+        Counter.builder("lastmile.dlq.records").description("Input records sent to the DLQ, by reason")
+                .tag("topic", topic).tag("reason", reasonCode).register(registry).increment();
+    }
+
+    public void duplicate(String topic) {
+        Counter.builder("lastmile.duplicates.dropped").description("Input records dropped as repeats of an event_id")
+                .tag("topic", topic).register(registry).increment();
+    }
+
+    public void late(String kpi) {
+        Counter.builder("lastmile.late.records").description("Records that arrived after a window they belong to closed")
+                .tag("kpi", kpi).register(registry).increment();
+    }
+}

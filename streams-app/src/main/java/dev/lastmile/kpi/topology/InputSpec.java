@@ -1,0 +1,23 @@
+package dev.lastmile.kpi.topology;
+
+import dev.lastmile.kpi.kpi.Validation;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * What the input gate needs to know about one input topic: how to decode it, the contract's
+ * rules for it, and where its event id and event time are.
+ *
+ * @param name short name for processors and stores, e.g. "delivery"
+ */
+public record InputSpec<E>(String name, String topic, Deserializer<E> decoder, Validator<E> validator,
+                           Function<E, String> eventId, ToLongFunction<E> eventTime) {
+
+    /** The contract's rules for one event type, checked against the pipeline's wall clock. */
+    @FunctionalInterface
+    public interface Validator<E> {
+        Optional<Validation.Rejection> check(E event, long wallClockMs);
+    }
+}

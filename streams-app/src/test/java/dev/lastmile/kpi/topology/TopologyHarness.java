@@ -1,0 +1,132 @@
+package dev.lastmile.kpi.topology;
+
+import dev.lastmile.kpi.avro.DeliveryEvent;
+import dev.lastmile.kpi.avro.DeliveryKpi;
+import dev.lastmile.kpi.avro.DeliveryStatus;
+import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.config.ConfigLoader;
+import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.serde.MockSchemaRegistry;
+import dev.lastmile.kpi.serde.SchemaRegistryClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The production topology in a TopologyTestDriver, with a fixed wall clock, its own mock://
+ * registry scope and state directory, so tests are isolated and can run in parallel.
+ */
+final class TopologyHarness implements AutoCloseable {
+
+    static final Instant WALL_CLOCK = Instant.parse("2026-11-03T12:00:00Z");
+
+    final PipelineConfig config;
+    final PipelineMetrics metrics = PipelineMetrics.inMemory();
+    final TopologyTestDriver driver;
+    final Topics topics;
+    final TestInputTopic<String, DeliveryEvent> deliveries;
+    final TestInputTopic<byte[], byte[]> rawDeliveries;
+    final TestOutputTopic<String, DeliveryKpi> deliveryKpis;
+    final TestOutputTopic<byte[], byte[]> dlq;
+    final TestOutputTopic<byte[], byte[]> late;
+    private final String scope = "topology-test-" + UUID.randomUUID();
+    private final Path stateDir;
+
+    TopologyHarness() {
+        this(Map.of());
+    }
+
+    TopologyHarness(Map<String, String> overrides) {
+        try {
+            stateDir = Files.createTempDirectory("lastmile-ttd-");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> settings = new HashMap<>(Map.of("state.dir", stateDir.toString(),
+                "schema.registry.url", "mock://" + scope, "application.id", "lastmile-kpi-test"));
+        settings.putAll(overrides);
+        config = ConfigLoader.defaults().overrides(settings).load();
+        SchemaRegistryClient registry = MockSchemaRegistry.forScope(scope);
+        topics = Topics.of(config.topics(), registry);
+        TopologyOptions options = new TopologyOptions(registry, metrics, Map.of(), false);
+        driver = new TopologyTestDriver(LastmileTopology.build(config, options), config.streamsProperties(), WALL_CLOCK);
+        deliveries = driver.createInputTopic(topics.deliveryEvents().name(), Serdes.String().serializer(),
+                topics.deliveryEvents().valueSerde().serializer());
+        rawDeliveries = driver.createInputTopic(topics.deliveryEvents().name(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        deliveryKpis = driver.createOutputTopic(topics.kpiDelivery().name(), Serdes.String().deserializer(),
+                topics.kpiDelivery().valueSerde().deserializer());
+        dlq = driver.createOutputTopic(topics.dlq().name(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+        late = driver.createOutputTopic(topics.lateEvents().name(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+    }
+
+    private static int counter;
+
+    /** A terminal or non-terminal delivery event; times as "HH:mm" on 2026-11-02 UTC. */
+    static DeliveryEvent delivery(String eventId, String region, DeliveryStatus status, String at, String promised,
+                                  long costCents) {
+        return DeliveryEvent.newBuilder().setEventId(eventId).setDeliveryId("d-" + eventId)
+                .setRouteId("r-" + region + "-1").setDriverId("drv-1").setRegion(region).setStatus(status)
+                .setEventTime(at(at)).setPromisedBy(promised == null ? null : at(promised)).setCostCents(costCents)
+                .build();
+    }
+
+    /** "08:15" is 2026-11-02T08:15:00Z; "+1 08:15" the day after, "+2 08:15" two days after. */
+    static Instant at(String time) {
+        if (time.startsWith("+")) {
+            int days = Integer.parseInt(time.substring(1, time.indexOf(' ')));
+            return at(time.substring(time.indexOf(' ') + 1)).plus(Duration.ofDays(days));
+        }
+        return Instant.parse("2026-11-02T" + time + ":00Z");
+    }
+
+    void send(DeliveryEvent e) {
+        deliveries.pipeInput(e.getDeliveryId(), e, e.getEventTime());
+    }
+
+    /** Sends a terminal event in another region whose time moves the watermark to {@code time}. */
+    void advanceTo(String time) {
+        send(delivery("clock-" + (++counter) + "-" + time, "zz-clock", DeliveryStatus.DELIVERED, time, time, 0));
+    }
+
+    /** Wall-clock time passes: punctuations run (updates, idle sources). */
+    void wallClock(Duration d) {
+        driver.advanceWallClockTime(d);
+    }
+
+    /** Every KPI record read so far for {@code region}, in order. */
+    List<DeliveryKpi> kpis(String region) {
+        return deliveryKpis.readRecordsToList().stream().map(TestRecord::value)
+                .filter(k -> k.getRegion().equals(region)).collect(Collectors.toList());
+    }
+
+    static List<DeliveryKpi> select(List<DeliveryKpi> kpis, WindowKind window, String start, boolean isFinal) {
+        return kpis.stream().filter(k -> k.getWindow() == window && k.getWindowStart().equals(at(start))
+                && k.getFinal$() == isFinal).collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        MockSchemaRegistry.dropScope(scope);
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // temp dir; the OS cleans it eventually
+        }
+    }
+}
