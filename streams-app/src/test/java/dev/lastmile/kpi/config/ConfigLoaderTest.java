@@ -1,0 +1,82 @@
+package dev.lastmile.kpi.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @Test
+    void shouldDefaultToExactlyOnceAndTheContractsTopicsAndGrace() {
+        PipelineConfig c = ConfigLoader.defaults().load();
+        assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(c.windowGrace()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.dedupRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.topics().deliveryEvents()).isEqualTo("lastmile.delivery-events");
+        assertThat(c.topics().kpiTargets()).isEqualTo("lastmile.kpi-targets");
+        assertThat(c.streamsProperties().getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
+    }
+
+    @Test
+    void shouldLayerFileThenEnvironmentThenCommandLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lastmile.properties");
+        Files.writeString(file, """
+                window.grace=5m
+                commit.interval=2s
+                bootstrap.servers=file:9092
+                kafka.security.protocol=SASL_SSL
+                """);
+        PipelineConfig c = ConfigLoader.defaults().file(file)
+                .environment(Map.of("LASTMILE_WINDOW_GRACE", "20m", "LASTMILE_KAFKA_SASL_MECHANISM", "PLAIN",
+                        "PATH", "/usr/bin"))
+                .overrides(Map.of("window.grace", "30m"))
+                .load();
+        assertThat(c.windowGrace()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.bootstrapServers()).isEqualTo("file:9092");
+        assertThat(c.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN");
+        assertThat(c.streamsProperties().getProperty("sasl.mechanism")).isEqualTo("PLAIN");
+    }
+
+    @Test
+    void shouldNameTheSettingItsOriginAndTheFixForABadValue() {
+        assertThatThrownBy(() -> ConfigLoader.defaults().environment(Map.of("LASTMILE_WINDOW_GRACE", "soon")).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("window.grace='soon'")
+                .hasMessageContaining("environment variable LASTMILE_WINDOW_GRACE")
+                .hasMessageContaining("Fix: give a duration");
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("processing.guarantee", "exactly_once"))
+                .load()).hasMessageContaining("processing.guarantee='exactly_once'")
+                .hasMessageContaining("exactly_once_v2");
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("num.stream.threads", "0")).load())
+                .hasMessageContaining("num.stream.threads");
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("schema.registry.url", "registry:8081"))
+                .load()).hasMessageContaining("schema.registry.url='registry:8081'");
+    }
+
+    @Test
+    void shouldRejectUnknownSettingsWhereverTheyComeFrom(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "window.grase=5m\n");
+        assertThatThrownBy(() -> ConfigLoader.defaults().file(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Unknown setting 'window.grase'").hasMessageContaining(file.toString());
+        assertThatThrownBy(() -> ConfigLoader.defaults().environment(Map.of("LASTMILE_GRACE", "5m")))
+                .hasMessageContaining("LASTMILE_GRACE");
+        assertThatThrownBy(() -> ConfigLoader.defaults().file(dir.resolve("missing.properties")))
+                .hasMessageContaining("missing.properties");
+    }
+
+    @Test
+    void shouldRequireClusterSettingsForRun() {
+        PipelineConfig c = ConfigLoader.defaults().load();
+        assertThatThrownBy(() -> ConfigLoader.requireCluster(c)).hasMessageContaining("bootstrap.servers")
+                .hasMessageContaining("LASTMILE_BOOTSTRAP_SERVERS");
+    }
+}
