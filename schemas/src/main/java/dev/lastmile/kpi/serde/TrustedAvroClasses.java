@@ -12,7 +12,7 @@ import org.apache.avro.util.ClassSecurityValidator;
  * explicit decision to trust that class and the named types (records, enums) inside its schema,
  * so the serde registers exactly those names; nothing else is opened up.
  */
-final class TrustedAvroClasses {
+public final class TrustedAvroClasses {
 
     private static final Set<String> NAMES = ConcurrentHashMap.newKeySet();
     private static volatile boolean installed;
@@ -20,7 +20,7 @@ final class TrustedAvroClasses {
     private TrustedAvroClasses() {
     }
 
-    static void trust(Schema schema) {
+    public static void trust(Schema schema) {
         install();
         Deque<Schema> todo = new ArrayDeque<>();
         todo.push(schema);

@@ -34,6 +34,9 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
         // Start-up fails if any store, changelog or repartition topic has a generated name, so
         // the topology can evolve without orphaning state (KIP-1111).
         p.put("ensure.explicit.internal.resource.naming", "true");
+        // Unexpected processing errors fail the task rather than skip a record (nothing silently
+        // dropped); the setting only makes that behaviour uniform across thread types (KIP-1033).
+        p.put("processing.exception.handler.global.enabled", "true");
         p.putAll(kafkaProperties);
         return p;
     }

@@ -1,0 +1,33 @@
+package dev.lastmile.kpi.cli;
+
+import dev.lastmile.kpi.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "lastmile-kpi", mixinStandardHelpOptions = true, version = "lastmile-kpi 0.1.0",
+        description = "Real-time delivery, support and customer-experience KPIs on Kafka Streams.",
+        subcommands = {ReplayCommand.class, RunCommand.class, TopologyCommand.class},
+        commandListHeading = "%nCommands:%n")
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; configuration errors print as one line. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException config) {
+                return RunCommand.report(config);
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

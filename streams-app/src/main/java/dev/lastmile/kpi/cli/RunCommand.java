@@ -1,0 +1,65 @@
+package dev.lastmile.kpi.cli;
+
+import dev.lastmile.kpi.config.ConfigException;
+import dev.lastmile.kpi.config.ConfigLoader;
+import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.serde.SchemaRegistryClients;
+import dev.lastmile.kpi.topology.LastmileTopology;
+import dev.lastmile.kpi.topology.TopologyOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the pipeline against a Kafka cluster and schema registry (production).")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineConfig c = config.load();
+        ConfigLoader.requireCluster(c);
+        Map<String, Integer> partitions = ClusterCheck.inputPartitions(c);
+        TopologyOptions options = new TopologyOptions(
+                SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth()),
+                new PipelineMetrics(new SimpleMeterRegistry()), partitions, false);
+        KafkaStreams streams = new KafkaStreams(LastmileTopology.build(c, options), c.streamsProperties());
+        CountDownLatch stopped = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            LOG.info("Streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Stream thread failed; shutting the client down", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .SHUTDOWN_CLIENT;
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Shutdown requested; closing Kafka Streams");
+            streams.close();
+        }, "lastmile-shutdown"));
+        LOG.info("Starting lastmile-kpi {} on {} (inputs {})", c.applicationId(), c.bootstrapServers(), partitions);
+        streams.start();
+        stopped.await();
+        return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
+    }
+
+    /** Thrown config problems print as one line, not a stack trace. */
+    static int report(ConfigException e) {
+        System.err.println("lastmile-kpi: " + e.getMessage());
+        return 2;
+    }
+}

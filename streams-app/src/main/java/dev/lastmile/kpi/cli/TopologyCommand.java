@@ -1,0 +1,27 @@
+package dev.lastmile.kpi.cli;
+
+import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.serde.MockSchemaRegistry;
+import dev.lastmile.kpi.topology.LastmileTopology;
+import dev.lastmile.kpi.topology.TopologyOptions;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "topology", mixinStandardHelpOptions = true,
+        description = "Print the processors, stores and internal topics of the pipeline.")
+final class TopologyCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public Integer call() {
+        PipelineConfig c = config.load();
+        System.out.println(LastmileTopology.build(c, new TopologyOptions(MockSchemaRegistry.forScope("describe"),
+                PipelineMetrics.inMemory(), Map.of(), false)).describe());
+        return 0;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.lastmile.kpi.replay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lastmile.kpi.avro.DeliveryEvent;
+import dev.lastmile.kpi.avro.SurveyResponse;
+import dev.lastmile.kpi.avro.TicketEvent;
+import dev.lastmile.kpi.config.ConfigLoader;
+import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.serde.MockSchemaRegistry;
+import dev.lastmile.kpi.serde.SchemaRegistryClient;
+import dev.lastmile.kpi.serde.TrustedAvroClasses;
+import dev.lastmile.kpi.topology.LastmileTopology;
+import dev.lastmile.kpi.topology.RecordHeaderNames;
+import dev.lastmile.kpi.topology.Topic;
+import dev.lastmile.kpi.topology.TopologyOptions;
+import dev.lastmile.kpi.topology.Topics;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * {@code replay}: the production topology over a JSON Lines history, in Kafka Streams' in-process
+ * driver (single-threaded, deterministic, no broker), with the same watermark rules as a live run.
+ * Lines stream through one at a time and outputs are drained after each, so memory stays bounded
+ * whatever the file size (state lives in RocksDB under a temporary directory).
+ *
+ * <p>Writes the final KPI records to the output file, rejected lines to {@code <output>.dlq.jsonl}
+ * and records that arrived after their window closed to {@code <output>.late.jsonl}.
+ */
+public final class ReplayRunner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long PROGRESS_EVERY_LINES = 100_000;
+
+    private record Source<T extends SpecificRecord>(Schema schema, String keyField, TestInputTopic<String, T> topic) {
+    }
+
+    private final PipelineConfig baseConfig;
+    private final Instant wallClock;
+    private final PrintStream progress;
+
+    /**
+     * @param config    topic names, grace and the other settings; its state dir is not used
+     * @param wallClock the pipeline's wall clock (for the "more than 1 day in the future" rule)
+     * @param progress  where progress and the summary go (stderr)
+     */
+    public ReplayRunner(PipelineConfig config, Instant wallClock, PrintStream progress) {
+        this.baseConfig = config;
+        this.wallClock = wallClock;
+        this.progress = progress;
+    }
+
+    public ReplaySummary run(Path input, Path output) throws IOException {
+        // State next to the output, not in /tmp, which the OS may clean under a long replay.
+        Path outputDir = output.toAbsolutePath().getParent();
+        Files.createDirectories(outputDir);
+        Path stateDir = Files.createTempDirectory(outputDir, ".lastmile-replay-state-");
+        String scope = "replay-" + UUID.randomUUID();
+        PipelineMetrics metrics = PipelineMetrics.inMemory();
+        SchemaRegistryClient registry = MockSchemaRegistry.forScope(scope);
+        PipelineConfig config = ConfigLoader.defaults().overrides(Map.of(
+                "state.dir", stateDir.toString(), "schema.registry.url", "mock://" + scope,
+                "window.grace", baseConfig.windowGrace().toMillis() + "ms",
+                "dedup.retention", baseConfig.dedupRetention().toMillis() + "ms",
+                "watermark.marker.interval", baseConfig.markerInterval().toMillis() + "ms",
+                "application.id", baseConfig.applicationId() + "-replay")).load();
+        Topics topics = Topics.of(baseConfig.topics(), registry);
+        TopologyOptions options = new TopologyOptions(registry, metrics, Map.of(), true);
+        Path dlqPath = sibling(output, ".dlq.jsonl");
+        Path latePath = sibling(output, ".late.jsonl");
+        long lines = 0;
+        long rejected = 0;
+        long late = 0;
+        long kpiRecords = 0;
+        try (TopologyTestDriver driver = new TopologyTestDriver(LastmileTopology.build(config, options),
+                config.streamsProperties(), wallClock);
+             BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+             BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+             BufferedWriter dlq = Files.newBufferedWriter(dlqPath, StandardCharsets.UTF_8);
+             BufferedWriter lateOut = Files.newBufferedWriter(latePath, StandardCharsets.UTF_8)) {
+            Map<String, Source<?>> sources = Map.of(
+                    "delivery", source(driver, topics.deliveryEvents(), DeliveryEvent.getClassSchema(), "delivery_id"),
+                    "ticket", source(driver, topics.ticketEvents(), TicketEvent.getClassSchema(), "ticket_id"),
+                    "survey", source(driver, topics.surveyResponses(), SurveyResponse.getClassSchema(), "survey_id"));
+            List<KpiOutput> kpiOutputs = List.of(new KpiOutput(driver, topics.kpiDelivery()));
+            TestOutputTopic<byte[], byte[]> dlqTopic = rawOutput(driver, topics.dlq().name());
+            TestOutputTopic<byte[], byte[]> lateTopic = rawOutput(driver, topics.lateEvents().name());
+
+            String line;
+            long lastProgress = System.nanoTime();
+            while ((line = in.readLine()) != null) {
+                lines++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String error = pipe(sources, line, lines);
+                if (error != null) {
+                    writeDlq(dlq, lines, error, line);
+                    rejected++;
+                }
+                for (TestRecord<byte[], byte[]> r : dlqTopic.readRecordsToList()) {
+                    writeDlq(dlq, lines, header(r, RecordHeaderNames.DLQ_REASON), line);
+                    rejected++;
+                }
+                for (TestRecord<byte[], byte[]> r : lateTopic.readRecordsToList()) {
+                    writeLate(lateOut, lines, r, line);
+                    late++;
+                }
+                kpiRecords += drain(kpiOutputs, out);
+                if (lines % PROGRESS_EVERY_LINES == 0 || System.nanoTime() - lastProgress > 5_000_000_000L) {
+                    progress.printf("replay: %,d lines read%n", lines);
+                    lastProgress = System.nanoTime();
+                }
+            }
+            // End of input: every window is closed and finalized.
+            for (Source<?> source : sources.values()) {
+                RecordHeaders control = new RecordHeaders();
+                control.add(RecordHeaderNames.CONTROL, RecordHeaderNames.END_OF_INPUT.getBytes(StandardCharsets.UTF_8));
+                source.topic().pipeInput(new TestRecord<>(null, null, control, wallClock));
+            }
+            kpiRecords += drain(kpiOutputs, out);
+        } finally {
+            MockSchemaRegistry.dropScope(scope);
+            deleteRecursively(stateDir);
+        }
+        double duplicates = metrics.registry().find("lastmile.duplicates.dropped").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        double accepted = metrics.registry().find("lastmile.records.in").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        long dlqFromTopology = (long) metrics.registry().find("lastmile.dlq.records").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        ReplaySummary summary = new ReplaySummary(lines, (long) accepted - dlqFromTopology - (long) duplicates,
+                rejected, (long) duplicates, late, kpiRecords);
+        progress.println(summary);
+        return summary;
+    }
+
+    /** Parses one line and pipes it in; returns why it cannot be, or null. */
+    private <T extends SpecificRecord> String pipe(Map<String, Source<?>> sources, String line, long lineNumber) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return "not valid JSON: " + e.getOriginalMessage();
+        }
+        if (json == null || !json.isObject()) {
+            return "not a JSON object";
+        }
+        JsonNode kind = json.get("source");
+        @SuppressWarnings("unchecked")
+        Source<T> source = kind == null ? null : (Source<T>) sources.get(kind.asText());
+        if (source == null) {
+            return "field source must be one of delivery, ticket, survey";
+        }
+        T event;
+        try {
+            event = JsonAvro.fromJson(json, source.schema());
+        } catch (JsonAvro.InvalidJson e) {
+            return e.getMessage();
+        }
+        Object key = event.get(source.schema().getField(source.keyField()).pos());
+        Instant time = (Instant) event.get(source.schema().getField("event_time").pos());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(RecordHeaderNames.REPLAY_LINE, Long.toString(lineNumber).getBytes(StandardCharsets.UTF_8));
+        source.topic().pipeInput(new TestRecord<>(key == null ? null : key.toString(), event, headers, time));
+        return null;
+    }
+
+    private static <T extends SpecificRecord> Source<T> source(TopologyTestDriver driver, Topic<String, T> topic,
+                                                               Schema schema, String keyField) {
+        TrustedAvroClasses.trust(schema);
+        return new Source<>(schema, keyField, driver.createInputTopic(topic.name(), Serdes.String().serializer(),
+                topic.valueSerde().serializer()));
+    }
+
+    private static TestOutputTopic<byte[], byte[]> rawOutput(TopologyTestDriver driver, String name) {
+        return driver.createOutputTopic(name, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    /** One KPI topic read back as JSON lines; only final records are written. */
+    private static final class KpiOutput {
+        private final String topic;
+        private final TestOutputTopic<String, ? extends SpecificRecord> records;
+
+        <T extends SpecificRecord> KpiOutput(TopologyTestDriver driver, Topic<String, T> topic) {
+            this.topic = topic.name();
+            this.records = driver.createOutputTopic(topic.name(), Serdes.String().deserializer(),
+                    topic.valueSerde().deserializer());
+        }
+    }
+
+    private static long drain(List<KpiOutput> outputs, BufferedWriter out) throws IOException {
+        long written = 0;
+        for (KpiOutput o : outputs) {
+            while (!o.records.isEmpty()) {
+                SpecificRecord r = o.records.readValue();
+                if (Boolean.TRUE.equals(r.get(r.getSchema().getField("final").pos()))) {
+                    ObjectNode json = JSON.createObjectNode().put("topic", o.topic);
+                    json.setAll(JsonAvro.toJson(r));
+                    out.write(JSON.writeValueAsString(json));
+                    out.newLine();
+                    written++;
+                }
+            }
+        }
+        return written;
+    }
+
+    private static void writeDlq(BufferedWriter dlq, long line, String reason, String raw) throws IOException {
+        ObjectNode json = JSON.createObjectNode().put("line", line).put("reason", reason).put("raw", raw);
+        dlq.write(JSON.writeValueAsString(json));
+        dlq.newLine();
+    }
+
+    private static void writeLate(BufferedWriter late, long line, TestRecord<byte[], byte[]> r, String raw)
+            throws IOException {
+        ObjectNode json = JSON.createObjectNode().put("line", line)
+                .put("reason", header(r, RecordHeaderNames.LATE_REASON))
+                .put("counted_in_rolling", Boolean.parseBoolean(header(r, RecordHeaderNames.LATE_COUNTED_IN_ROLLING)))
+                .put("raw", raw);
+        late.write(JSON.writeValueAsString(json));
+        late.newLine();
+    }
+
+    private static String header(TestRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    static Path sibling(Path output, String suffix) {
+        String name = output.getFileName().toString();
+        String base = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
+        return output.resolveSibling(base + suffix);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
