@@ -5,13 +5,11 @@ import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.serde.SchemaRegistryClients;
-import dev.lastmile.kpi.topology.LastmileTopology;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.streams.KafkaStreams;
+import dev.lastmile.kpi.runtime.Pipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -34,27 +32,14 @@ final class RunCommand implements Callable<Integer> {
         TopologyOptions options = new TopologyOptions(
                 SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth()),
                 new PipelineMetrics(new SimpleMeterRegistry()), partitions, false);
-        KafkaStreams streams = new KafkaStreams(LastmileTopology.build(c, options), c.streamsProperties());
-        CountDownLatch stopped = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            LOG.info("Streams state {} -> {}", before, now);
-            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                stopped.countDown();
-            }
-        });
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Stream thread failed; shutting the client down", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .SHUTDOWN_CLIENT;
-        });
+        Pipeline pipeline = new Pipeline(c, options);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown requested; closing Kafka Streams");
-            streams.close();
+            pipeline.close();
         }, "lastmile-shutdown"));
         LOG.info("Starting lastmile-kpi {} on {} (inputs {})", c.applicationId(), c.bootstrapServers(), partitions);
-        streams.start();
-        stopped.await();
-        return streams.state() == KafkaStreams.State.ERROR ? 1 : 0;
+        pipeline.start();
+        return pipeline.awaitStop() ? 1 : 0;
     }
 
     /** Thrown config problems print as one line, not a stack trace. */

@@ -1,0 +1,86 @@
+package dev.lastmile.kpi.runtime;
+
+import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.topology.LastmileTopology;
+import dev.lastmile.kpi.topology.TopologyOptions;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Kafka Streams client of the lastmile topology, with its lifecycle logged once per
+ * change: used by {@code run}, {@code demo} and the integration tests alike.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable failure;
+
+    public Pipeline(PipelineConfig config, TopologyOptions options) {
+        this.streams = new KafkaStreams(LastmileTopology.build(config, options), config.streamsProperties());
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            failure = e;
+            LOG.error("A stream thread failed; shutting this client down so it restarts cleanly", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    public Pipeline start() {
+        streams.start();
+        return this;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Blocks until the client stopped (shutdown or error); returns true when it ended in error. */
+    public boolean awaitStop() throws InterruptedException {
+        stopped.await();
+        return streams.state() == KafkaStreams.State.ERROR || failure != null;
+    }
+
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (isRunning()) {
+                return true;
+            }
+            if (stopped.await(100, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        return isRunning();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+
+    /** Stops without a clean shutdown of the state (tests of crash recovery). */
+    public void closeAbruptly() {
+        streams.close(Duration.ZERO);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.lastmile.kpi.it;
+
+import dev.lastmile.kpi.config.ConfigLoader;
+import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.config.Setting;
+import dev.lastmile.kpi.embedded.EmbeddedKafka;
+import dev.lastmile.kpi.serde.MockSchemaRegistry;
+import dev.lastmile.kpi.serde.SchemaRegistryClient;
+import dev.lastmile.kpi.topology.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * One isolated pipeline environment on a shared real broker: its own topic names, application
+ * id, registry scope and state directory, so integration tests can run side by side.
+ */
+final class ItEnvironment implements AutoCloseable {
+
+    final String id = UUID.randomUUID().toString().substring(0, 8);
+    final String scope = "it-" + id;
+    final SchemaRegistryClient registry = MockSchemaRegistry.forScope(scope);
+    final Path stateDir;
+    final PipelineConfig config;
+    final Topics topics;
+    private final EmbeddedKafka kafka;
+
+    ItEnvironment(EmbeddedKafka kafka, Map<String, String> overrides) throws IOException {
+        this.kafka = kafka;
+        this.stateDir = Files.createTempDirectory("lastmile-it-state-");
+        Map<String, String> settings = new HashMap<>();
+        for (Setting s : Setting.values()) {
+            if (s.key().startsWith("topic.")) {
+                settings.put(s.key(), "it-" + id + "." + s.defaultValue());
+            }
+        }
+        settings.put("application.id", "lastmile-it-" + id);
+        settings.put("bootstrap.servers", kafka.bootstrapServers());
+        settings.put("schema.registry.url", "mock://" + scope);
+        settings.put("state.dir", stateDir.toString());
+        settings.put("commit.interval", "200ms");
+        settings.put("kafka.consumer.session.timeout.ms", "10000");
+        settings.putAll(overrides);
+        this.config = ConfigLoader.defaults().overrides(settings).load();
+        this.topics = Topics.of(config.topics(), registry);
+    }
+
+    /** Creates the inputs with the given partition counts and every output topic. */
+    void createTopics(int deliveryPartitions) {
+        Map<String, Integer> all = new HashMap<>();
+        all.put(config.topics().deliveryEvents(), deliveryPartitions);
+        all.put(config.topics().ticketEvents(), 1);
+        all.put(config.topics().surveyResponses(), 1);
+        config.topics().outputs().forEach(t -> all.put(t, 2));
+        kafka.createTopics(all);
+    }
+
+    <K, V> KafkaProducer<K, V> producer(Serializer<K> keys, Serializer<V> values) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(p, keys, values);
+    }
+
+    /**
+     * Reads committed records of {@code topic} from the beginning until {@code done} holds for
+     * what was read, or the timeout passes; returns what was read.
+     */
+    <K, V> List<ConsumerRecord<K, V>> readUntil(String topic, Deserializer<K> keys, Deserializer<V> values,
+                                                Predicate<List<ConsumerRecord<K, V>>> done, Duration timeout) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        List<ConsumerRecord<K, V>> read = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && !done.test(read)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+        }
+        return read;
+    }
+
+    /** Everything committed in {@code topic} right now. */
+    <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keys, Deserializer<V> values) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("isolation.level", "read_committed");
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<K, V>> read = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline
+                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+            return read;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        MockSchemaRegistry.dropScope(scope);
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}
