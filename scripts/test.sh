@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Every test: unit, topology (TopologyTestDriver), replay, and integration tests on a real
+# in-process Kafka broker. Installs missing tools first, so it passes on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-test-tools.sh
+mvn -B --no-transfer-progress verify "$@"

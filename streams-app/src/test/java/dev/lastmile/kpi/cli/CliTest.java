@@ -1,0 +1,63 @@
+package dev.lastmile.kpi.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lastmile.kpi.config.Setting;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class CliTest {
+
+    @Test
+    void shouldListEveryCommandWithOneLine() {
+        String out = capture(() -> Main.execute("--help"), true);
+        assertThat(out).contains("replay", "run", "topology");
+    }
+
+    @Test
+    void shouldStopRunWithOneLineNamingTheMissingSetting() {
+        String err = capture(() -> assertThat(Main.execute("run")).isEqualTo(2), false);
+        assertThat(err.strip()).startsWith("lastmile-kpi: Setting bootstrap.servers is not set")
+                .doesNotContain("Exception").hasLineCount(1);
+    }
+
+    @Test
+    void shouldDescribeATopologyWithExplicitlyNamedStoresAndTopics() {
+        String out = capture(() -> Main.execute("topology"), true);
+        assertThat(out).contains("delivery-kpi-by-region-repartition", "delivery-kpi-buckets", "delivery-dedup",
+                "delivery-gate").doesNotContain("KSTREAM-");
+    }
+
+    @Test
+    void shouldDocumentEverySettingInTheReadme() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (Setting s : Setting.values()) {
+            assertThat(readme).as("README configuration table").contains("| `" + s.key() + "` |");
+        }
+    }
+
+    private static String capture(Runnable r, boolean stdout) {
+        PrintStream original = stdout ? System.out : System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        if (stdout) {
+            System.setOut(capture);
+        } else {
+            System.setErr(capture);
+        }
+        try {
+            r.run();
+        } finally {
+            if (stdout) {
+                System.setOut(original);
+            } else {
+                System.setErr(original);
+            }
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+}
