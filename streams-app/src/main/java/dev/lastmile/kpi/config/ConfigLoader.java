@@ -104,15 +104,8 @@ public final class ConfigLoader {
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
             throw invalid(Setting.PROCESSING_GUARANTEE, "exactly_once_v2 (default) or at_least_once");
         }
-        int threads;
-        try {
-            threads = Integer.parseInt(text(Setting.STREAM_THREADS));
-        } catch (NumberFormatException e) {
-            threads = 0;
-        }
-        if (threads < 1) {
-            throw invalid(Setting.STREAM_THREADS, "a whole number >= 1");
-        }
+        int threads = positiveInt(Setting.STREAM_THREADS);
+        int routeMinDeliveries = positiveInt(Setting.ROUTE_MIN_DELIVERIES);
         String registry = text(Setting.SCHEMA_REGISTRY_URL);
         if (!registry.isEmpty() && !registry.startsWith("mock://") && !registry.startsWith("http://")
                 && !registry.startsWith("https://")) {
@@ -132,7 +125,8 @@ public final class ConfigLoader {
                 text(Setting.SCHEMA_REGISTRY_AUTH), text(Setting.STATE_DIR), guarantee,
                 duration(Setting.COMMIT_INTERVAL, false), threads, duration(Setting.WINDOW_GRACE, true),
                 duration(Setting.IDLE_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
-                duration(Setting.DEDUP_RETENTION, false), topics, kafkaProps);
+                duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
+                duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, topics, kafkaProps);
     }
 
     /** Checks the settings `run` cannot do without. */
@@ -157,6 +151,18 @@ public final class ConfigLoader {
             throw invalid(s, "a Kafka topic name (letters, digits, '.', '_', '-')");
         }
         return name;
+    }
+
+    private int positiveInt(Setting s) {
+        try {
+            int n = Integer.parseInt(text(s));
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(s, "a whole number >= 1");
     }
 
     private Duration duration(Setting s, boolean zeroAllowed) {

@@ -15,7 +15,8 @@ import org.apache.kafka.streams.StreamsConfig;
 public record PipelineConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl,
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
                              Duration commitInterval, int streamThreads, Duration windowGrace, Duration idleTimeout,
-                             Duration markerInterval, Duration dedupRetention, TopicNames topics,
+                             Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
+                             Duration complaintLookback, int routeMinDeliveries, TopicNames topics,
                              Map<String, String> kafkaProperties) {
 
     public PipelineConfig {

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,7 @@ public final class ReplayRunner {
         long rejected = 0;
         long late = 0;
         long kpiRecords = 0;
+        List<KpiOutput> kpiOutputs = new ArrayList<>();
         try (TopologyTestDriver driver = new TopologyTestDriver(LastmileTopology.build(config, options),
                 config.streamsProperties(), wallClock);
              BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
@@ -105,7 +107,12 @@ public final class ReplayRunner {
                     "delivery", source(driver, topics.deliveryEvents(), DeliveryEvent.getClassSchema(), "delivery_id"),
                     "ticket", source(driver, topics.ticketEvents(), TicketEvent.getClassSchema(), "ticket_id"),
                     "survey", source(driver, topics.surveyResponses(), SurveyResponse.getClassSchema(), "survey_id"));
-            List<KpiOutput> kpiOutputs = List.of(new KpiOutput(driver, topics.kpiDelivery()));
+            // One part file per topic, joined at the end in this order: each topic's records come out
+            // in window order whatever the order of lines within grace, so the file does too.
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiDelivery(), output));
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiSupport(), output));
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiExperience(), output));
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiRouteComplaints(), output));
             TestOutputTopic<byte[], byte[]> dlqTopic = rawOutput(driver, topics.dlq().name());
             TestOutputTopic<byte[], byte[]> lateTopic = rawOutput(driver, topics.lateEvents().name());
 
@@ -129,7 +136,7 @@ public final class ReplayRunner {
                     writeLate(lateOut, lines, r, line);
                     late++;
                 }
-                kpiRecords += drain(kpiOutputs, out);
+                kpiRecords += drain(kpiOutputs);
                 if (lines % PROGRESS_EVERY_LINES == 0 || System.nanoTime() - lastProgress > 5_000_000_000L) {
                     progress.printf("replay: %,d lines read%n", lines);
                     lastProgress = System.nanoTime();
@@ -141,8 +148,14 @@ public final class ReplayRunner {
                 control.add(RecordHeaderNames.CONTROL, RecordHeaderNames.END_OF_INPUT.getBytes(StandardCharsets.UTF_8));
                 source.topic().pipeInput(new TestRecord<>(null, null, control, wallClock));
             }
-            kpiRecords += drain(kpiOutputs, out);
+            kpiRecords += drain(kpiOutputs);
+            for (KpiOutput o : kpiOutputs) {
+                o.appendTo(out);
+            }
         } finally {
+            for (KpiOutput o : kpiOutputs) {
+                o.close();
+            }
             MockSchemaRegistry.dropScope(scope);
             deleteRecursively(stateDir);
         }
@@ -200,31 +213,55 @@ public final class ReplayRunner {
         return driver.createOutputTopic(name, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
     }
 
-    /** One KPI topic read back as JSON lines; only final records are written. */
-    private static final class KpiOutput {
+    /** One KPI topic read back as JSON lines into a part file; only final records are kept. */
+    private static final class KpiOutput implements AutoCloseable {
         private final String topic;
         private final TestOutputTopic<String, ? extends SpecificRecord> records;
+        private final Path part;
+        private final BufferedWriter writer;
 
-        <T extends SpecificRecord> KpiOutput(TopologyTestDriver driver, Topic<String, T> topic) {
+        <T extends SpecificRecord> KpiOutput(TopologyTestDriver driver, Topic<String, T> topic, Path output)
+                throws IOException {
             this.topic = topic.name();
             this.records = driver.createOutputTopic(topic.name(), Serdes.String().deserializer(),
                     topic.valueSerde().deserializer());
+            this.part = sibling(output, ".part-" + topic.name());
+            this.writer = Files.newBufferedWriter(part, StandardCharsets.UTF_8);
         }
-    }
 
-    private static long drain(List<KpiOutput> outputs, BufferedWriter out) throws IOException {
-        long written = 0;
-        for (KpiOutput o : outputs) {
-            while (!o.records.isEmpty()) {
-                SpecificRecord r = o.records.readValue();
+        long drain() throws IOException {
+            long written = 0;
+            while (!records.isEmpty()) {
+                SpecificRecord r = records.readValue();
                 if (Boolean.TRUE.equals(r.get(r.getSchema().getField("final").pos()))) {
-                    ObjectNode json = JSON.createObjectNode().put("topic", o.topic);
+                    ObjectNode json = JSON.createObjectNode().put("topic", topic);
                     json.setAll(JsonAvro.toJson(r));
-                    out.write(JSON.writeValueAsString(json));
-                    out.newLine();
+                    writer.write(JSON.writeValueAsString(json));
+                    writer.newLine();
                     written++;
                 }
             }
+            return written;
+        }
+
+        void appendTo(BufferedWriter out) throws IOException {
+            writer.flush();
+            try (BufferedReader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
+                in.transferTo(out);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            writer.close();
+            Files.deleteIfExists(part);
+        }
+    }
+
+    private static long drain(List<KpiOutput> outputs) throws IOException {
+        long written = 0;
+        for (KpiOutput o : outputs) {
+            written += o.drain();
         }
         return written;
     }

@@ -5,22 +5,24 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * Store key of one group's hourly bucket: length-prefixed group, then the hour as a big-endian
- * long with the sign bit flipped, so one group's buckets are contiguous and in time order for
- * range scans, before 1970 too.
+ * Store key of one group's hourly bucket: the group in UTF-8, a 0x00 separator, then the hour as a
+ * big-endian long with the sign bit flipped. One group's buckets are contiguous and in time order
+ * for range scans (before 1970 too), and groups sharing a prefix ("north|") are contiguous for
+ * prefix scans.
  */
 record BucketKey(String group, long hour) implements Comparable<BucketKey> {
 
     Bytes toBytes() {
         byte[] g = group.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(4 + g.length + 8).putInt(g.length).put(g).putLong(hour ^ Long.MIN_VALUE).array());
+        return Bytes.wrap(ByteBuffer.allocate(g.length + 1 + 8).put(g).put((byte) 0).putLong(hour ^ Long.MIN_VALUE)
+                .array());
     }
 
     static BucketKey fromBytes(Bytes bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes.get());
-        byte[] g = new byte[in.getInt()];
-        in.get(g);
-        return new BucketKey(new String(g, StandardCharsets.UTF_8), in.getLong() ^ Long.MIN_VALUE);
+        byte[] b = bytes.get();
+        int groupLength = b.length - 9;
+        long hour = ByteBuffer.wrap(b, groupLength + 1, 8).getLong() ^ Long.MIN_VALUE;
+        return new BucketKey(new String(b, 0, groupLength, StandardCharsets.UTF_8), hour);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.WindowKind;
 import dev.lastmile.kpi.kpi.DeliveryCounts;
 import dev.lastmile.kpi.kpi.DeliveryKpis;
+import dev.lastmile.kpi.watermark.Envelope;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -15,7 +16,7 @@ final class DeliveryKpiWindows implements WindowedKpi<DeliveryEvent, DeliveryCou
 
     static final String NAME = "delivery-kpi";
 
-    private static final Serde<DeliveryCounts> COUNTS_SERDE = LongsSerde.of(7,
+    private static final Serde<DeliveryCounts> COUNTS_SERDE = CountsSerde.longsOnly(7,
             c -> new long[] {c.deliveries(), c.delivered(), c.failed(), c.onTime(), c.lateDelivered(),
                 c.delaySumMillis(), c.costCents()},
             v -> new DeliveryCounts(v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
@@ -32,8 +33,8 @@ final class DeliveryKpiWindows implements WindowedKpi<DeliveryEvent, DeliveryCou
     }
 
     @Override
-    public Deserializer<DeliveryEvent> decoder() {
-        return decoder;
+    public DeliveryEvent decode(Envelope.Data data) {
+        return decoder.deserialize(data.source(), data.rawValue());
     }
 
     @Override

@@ -31,10 +31,17 @@ import org.apache.kafka.streams.state.Stores;
  * build it here; nothing else assembles processors.
  *
  * <pre>
- * input topic (bytes) -> gate: decode, validate, dedup, progress markers ---> DLQ
- *   deliveries: terminal events keyed by region -> repartition "delivery-kpi-by-region"
- *     (markers to every partition) -> hourly buckets + watermark -> KPI topic / late-events
+ * each input (bytes) -> gate: decode, validate, dedup, progress markers ------------> DLQ
+ * deliveries: terminal events by region --------------------------> delivery KPI windows
+ * surveys: by region ---------------------------------------------> experience KPI windows
+ * tickets: lifecycle per ticket -> facts by region ----------------> support KPI windows
+ *                               -> complaints by delivery_id -+
+ * deliveries ----------------------------------------------------+-> complaint join (route)
+ *                                            -> by region -> route-complaint windows (+ REGION)
+ * every KPI window stage: hourly buckets + watermark -> KPI topic / late-events
  * </pre>
+ * Every repartition carries progress markers to all its partitions, so each window stage closes
+ * windows by the event-time progress of every input partition that feeds it.
  * Every processor, store and internal topic has an explicit name, so the topology can change
  * without orphaning state.
  */
@@ -46,21 +53,26 @@ public final class LastmileTopology {
     public static Topology build(PipelineConfig config, TopologyOptions options) {
         StreamsBuilder builder = new StreamsBuilder();
         Topics topics = Topics.of(config.topics(), options.registry());
+        String deliveryTopic = topics.deliveryEvents().name();
+        String ticketTopic = topics.ticketEvents().name();
+        String surveyTopic = topics.surveyResponses().name();
+        SpecificAvroDeserializer<DeliveryEvent> deliveryDecoder =
+                new SpecificAvroDeserializer<>(DeliveryEvent.getClassSchema(), options.registry());
+        SpecificAvroDeserializer<SurveyResponse> surveyDecoder =
+                new SpecificAvroDeserializer<>(SurveyResponse.getClassSchema(), options.registry());
 
         KStream<String, Gated<DeliveryEvent>> deliveries = gate(builder, config, options, topics,
-                new InputSpec<>("delivery", topics.deliveryEvents().name(),
-                        new SpecificAvroDeserializer<>(DeliveryEvent.getClassSchema(), options.registry()),
+                new InputSpec<>("delivery", deliveryTopic, deliveryDecoder,
                         Validation::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
-        // Tickets and surveys are validated and de-duplicated here; their KPIs build on these streams.
-        gate(builder, config, options, topics,
-                new InputSpec<>("ticket", topics.ticketEvents().name(),
+        KStream<String, Gated<TicketEvent>> tickets = gate(builder, config, options, topics,
+                new InputSpec<>("ticket", ticketTopic,
                         new SpecificAvroDeserializer<>(TicketEvent.getClassSchema(), options.registry()),
                         Validation::ticket, TicketEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
-        gate(builder, config, options, topics,
-                new InputSpec<>("survey", topics.surveyResponses().name(),
-                        new SpecificAvroDeserializer<>(SurveyResponse.getClassSchema(), options.registry()),
+        KStream<String, Gated<SurveyResponse>> surveys = gate(builder, config, options, topics,
+                new InputSpec<>("survey", surveyTopic, surveyDecoder,
                         Validation::survey, SurveyResponse::getEventId, e -> e.getEventTime().toEpochMilli()));
 
+        // Delivery KPIs: terminal events by region.
         KStream<String, Envelope> terminalByRegion = deliveries
                 .filter((k, v) -> !(v instanceof Gated.Accepted<DeliveryEvent> a)
                         || DeliveryCounts.isTerminal(a.event().getStatus()), Named.as("delivery-kpi-terminal-only"))
@@ -68,10 +80,69 @@ public final class LastmileTopology {
                         ? KeyValue.pair(a.event().getRegion(), (Envelope) a.envelope())
                         : KeyValue.pair(k, (Envelope) ((Gated.Progress<DeliveryEvent>) v).marker()),
                         Named.as("delivery-kpi-key-by-region"));
-        windowed(builder, config, options, topics, repartition(terminalByRegion, DeliveryKpiWindows.NAME + "-by-region"),
-                new DeliveryKpiWindows(new SpecificAvroDeserializer<>(DeliveryEvent.getClassSchema(), options.registry())),
-                topics.kpiDelivery(), Set.of(topics.deliveryEvents().name()));
+        windowed(builder, config, options, topics, repartition(terminalByRegion, DeliveryKpiWindows.NAME + "-by-region", 0),
+                new DeliveryKpiWindows(deliveryDecoder), topics.kpiDelivery(), sources(deliveryTopic, options));
+
+        // Experience KPIs: survey responses by region.
+        KStream<String, Envelope> surveysByRegion = surveys.map((k, v) -> v instanceof Gated.Accepted<SurveyResponse> a
+                        ? KeyValue.pair(a.event().getRegion(), (Envelope) a.envelope())
+                        : KeyValue.pair(k, (Envelope) ((Gated.Progress<SurveyResponse>) v).marker()),
+                Named.as("experience-kpi-key-by-region"));
+        windowed(builder, config, options, topics, repartition(surveysByRegion, ExperienceKpiWindows.NAME + "-by-region", 0),
+                new ExperienceKpiWindows(surveyDecoder), topics.kpiExperience(), sources(surveyTopic, options));
+
+        // Support KPIs: each ticket's lifecycle, then its facts by region.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TicketLifecycleProcessor.STORE), Serdes.String(),
+                TicketLifecycleProcessor.serde()).withCachingEnabled());
+        KStream<String, TicketOutput> lifecycle = tickets.process(
+                () -> new TicketLifecycleProcessor(config.ticketRetention()), Named.as("ticket-lifecycle"),
+                TicketLifecycleProcessor.STORE);
+        KStream<String, Envelope> supportFacts = lifecycle
+                .filter((k, v) -> !(v instanceof TicketOutput.Complaint), Named.as("support-kpi-facts"))
+                .mapValues(v -> v instanceof TicketOutput.Fact f ? (Envelope) f.data()
+                        : ((TicketOutput.Progress) v).marker(), Named.as("support-kpi-envelope"));
+        windowed(builder, config, options, topics, repartition(supportFacts, SupportKpiWindows.NAME + "-by-region", 0),
+                new SupportKpiWindows(), topics.kpiSupport(), sources(ticketTopic, options));
+
+        // Route delay / complaints: complaints joined to their delivery's route, with the route deliveries.
+        int deliveryPartitions = options.partitionsOf(deliveryTopic);
+        KStream<String, Envelope> complaints = lifecycle
+                .filter((k, v) -> !(v instanceof TicketOutput.Fact), Named.as("complaints"))
+                .mapValues(v -> v instanceof TicketOutput.Complaint c ? (Envelope) c.data()
+                        : ((TicketOutput.Progress) v).marker(), Named.as("complaint-envelope"));
+        KStream<String, AttributionInput> complaintsByDelivery = repartition(complaints, "complaints-by-delivery",
+                deliveryPartitions).mapValues((k, v) -> v instanceof Envelope.Data d
+                        ? (AttributionInput) new AttributionInput.Complaint(k, d)
+                        : new AttributionInput.TicketProgress((Envelope.Marker) v), Named.as("complaint-join-complaints"));
+        KStream<String, AttributionInput> deliveriesForJoin = deliveries.mapValues(v -> v instanceof Gated.Accepted<DeliveryEvent> a
+                ? (AttributionInput) new AttributionInput.Delivery(a.event(), a.envelope())
+                : new AttributionInput.DeliveryProgress(((Gated.Progress<DeliveryEvent>) v).marker()),
+                Named.as("complaint-join-deliveries"));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                ComplaintAttributionProcessor.ROUTES_STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                ComplaintAttributionProcessor.PENDING_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                ComplaintAttributionProcessor.PROGRESS_STORE), Serdes.String(), Serdes.Long()));
+        Set<String> ticketSources = sources(ticketTopic, options);
+        KStream<String, Envelope> routeObservations = deliveriesForJoin
+                .merge(complaintsByDelivery, Named.as("complaint-join-inputs"))
+                .process(() -> new ComplaintAttributionProcessor(config.complaintLookback(), config.idleTimeout(),
+                        config.markerInterval(), config.commitInterval(), ticketSources),
+                        Named.as("complaint-join"), ComplaintAttributionProcessor.ROUTES_STORE,
+                        ComplaintAttributionProcessor.PENDING_STORE, ComplaintAttributionProcessor.PROGRESS_STORE);
+        Set<String> routeSources = new java.util.TreeSet<>(sources(deliveryTopic, options));
+        IntStream.range(0, deliveryPartitions).forEach(p -> routeSources.add(ComplaintAttributionProcessor.SOURCE_PREFIX + p));
+        windowed(builder, config, options, topics, repartition(routeObservations, RouteComplaintWindows.NAME + "-by-region", 0),
+                new RouteComplaintWindows(config.routeMinDeliveries()), topics.kpiRouteComplaints(), routeSources);
         return builder.build();
+    }
+
+    /** Every partition of an input topic, as watermark sources. */
+    private static Set<String> sources(String topic, TopologyOptions options) {
+        return IntStream.range(0, options.partitionsOf(topic)).mapToObj(p -> Envelope.source(topic, p))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Decode, validate, de-duplicate; rejected records to the DLQ; returns accepted records and markers. */
@@ -96,26 +167,26 @@ public final class LastmileTopology {
         return branches.get(spec.name() + "-accepted");
     }
 
-    private static KStream<String, Envelope> repartition(KStream<String, Envelope> stream, String name) {
-        return stream.repartition(Repartitioned.<String, Envelope>as(name)
+    /** Re-keyed records to the partition of their key, markers to every partition; 0 partitions: Streams decides. */
+    private static KStream<String, Envelope> repartition(KStream<String, Envelope> stream, String name,
+                                                         int partitions) {
+        Repartitioned<String, Envelope> how = Repartitioned.<String, Envelope>as(name)
                 .withKeySerde(Serdes.String()).withValueSerde(new EnvelopeSerde())
-                .withStreamPartitioner(new MarkerPartitioner<>()));
+                .withStreamPartitioner(new MarkerPartitioner<>());
+        return stream.repartition(partitions > 0 ? how.withNumberOfPartitions(partitions) : how);
     }
 
     /** Windows, watermark and emission of one KPI family; late records to the late-events topic. */
     private static <E, A, OUT> void windowed(StreamsBuilder builder, PipelineConfig config, TopologyOptions options,
                                              Topics topics, KStream<String, Envelope> keyed,
                                              WindowedKpi<E, A, OUT> kpi, Topic<String, OUT> output,
-                                             Set<String> inputTopics) {
+                                             Set<String> sources) {
         String bucketStore = WindowedKpiProcessor.bucketStore(kpi.name());
         String progressStore = WindowedKpiProcessor.progressStore(kpi.name());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bucketStore),
                 Serdes.Bytes(), kpi.aggregateSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(progressStore),
                 Serdes.String(), Serdes.Long()));
-        Set<String> sources = inputTopics.stream()
-                .flatMap(t -> IntStream.range(0, options.partitionsOf(t)).mapToObj(p -> Envelope.source(t, p)))
-                .collect(Collectors.toUnmodifiableSet());
         keyed.process(() -> new WindowedKpiProcessor<>(kpi, config.windowGrace(), config.idleTimeout(),
                                 config.commitInterval(), sources, options.metrics()),
                         Named.as(kpi.name() + "-windows"), bucketStore, progressStore)

@@ -1,8 +1,10 @@
 package dev.lastmile.kpi.topology;
 
 import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.watermark.Envelope;
 import java.util.List;
-import org.apache.kafka.common.serialization.Deserializer;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 
@@ -20,7 +22,13 @@ public interface WindowedKpi<E, A, OUT> {
     /** Short name: prefix of the processor, its stores and its repartition topic. */
     String name();
 
-    Deserializer<E> decoder();
+    /** The event an accepted record stands for: its original value, or a payload derived upstream. */
+    E decode(Envelope.Data data);
+
+    /** Which windows this family emits. */
+    default Set<WindowKind> windows() {
+        return Set.of(WindowKind.HOURLY, WindowKind.ROLLING_24H);
+    }
 
     long eventTime(E event);
 
@@ -36,4 +44,18 @@ public interface WindowedKpi<E, A, OUT> {
     Serde<A> aggregateSerde();
 
     KeyValue<String, OUT> output(String group, WindowKind window, long start, long end, A aggregate, boolean isFinal);
+
+    /**
+     * The summary a group rolls up into (e.g. a route's region), or null for none. Groups of
+     * summary S must be named {@code S|...}, so they can be found by prefix.
+     */
+    default String summaryOf(String group) {
+        return null;
+    }
+
+    /** Summary records of one window over every group of it (recomputed whole, so always consistent). */
+    default List<KeyValue<String, OUT>> summarize(String summary, WindowKind window, long start, long end,
+                                                  Map<String, A> groups, boolean isFinal) {
+        return List.of();
+    }
 }

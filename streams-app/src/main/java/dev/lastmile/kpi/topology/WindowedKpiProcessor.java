@@ -114,7 +114,7 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
             return;
         }
         Envelope.Data data = (Envelope.Data) record.value();
-        E event = kpi.decoder().deserialize(data.source(), data.rawValue());
+        E event = kpi.decode(data);
         long hour = TimeWindows.hourOf(kpi.eventTime(event));
         long watermark = tracker.watermark();
         if (TimeWindows.isClosed(TimeWindows.lastWindowEnd(hour), graceMs, watermark)) {
@@ -163,34 +163,26 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
         if (closingStep(watermark) == closingStep(previous)) {
             return; // no window end + grace lies in (previous, watermark]
         }
-        // Finals in (window end, window kind, group) order, so the same input gives the same output.
-        TreeMap<Slot, KeyValue<String, OUT>> finals = new TreeMap<>();
-        TreeSet<BucketKey> rolling = new TreeSet<>();
+        TreeSet<Slot> closing = new TreeSet<>();
         List<Bytes> expired = new ArrayList<>();
         try (KeyValueIterator<Bytes, A> it = buckets.all()) {
             while (it.hasNext()) {
-                KeyValue<Bytes, A> entry = it.next();
-                BucketKey b = BucketKey.fromBytes(entry.key);
+                Bytes key = it.next().key;
+                BucketKey b = BucketKey.fromBytes(key);
                 if (closesBetween(b.hour() + HOUR_MS, previous, watermark)) {
-                    finals.put(new Slot(b.hour() + HOUR_MS, WindowKind.HOURLY, b.group()),
-                            kpi.output(b.group(), WindowKind.HOURLY, b.hour(), b.hour() + HOUR_MS, entry.value, true));
+                    closing.add(new Slot(b.hour() + HOUR_MS, WindowKind.HOURLY, b.group()));
                 }
                 for (long end = b.hour() + HOUR_MS; end <= b.hour() + DAY_MS; end += HOUR_MS) {
                     if (closesBetween(end, previous, watermark)) {
-                        rolling.add(new BucketKey(b.group(), end));
+                        closing.add(new Slot(end, WindowKind.ROLLING_24H, b.group()));
                     }
                 }
                 if (TimeWindows.isClosed(TimeWindows.lastWindowEnd(b.hour()), graceMs, watermark)) {
-                    expired.add(entry.key);
+                    expired.add(key);
                 }
             }
         }
-        for (BucketKey window : rolling) {
-            A sum = sumRolling(window.group(), window.hour());
-            finals.put(new Slot(window.hour(), WindowKind.ROLLING_24H, window.group()),
-                    kpi.output(window.group(), WindowKind.ROLLING_24H, window.hour() - DAY_MS, window.hour(), sum, true));
-        }
-        finals.values().forEach(kv -> emit(kv, timestamp));
+        emitWindows(closing, true, timestamp);
         expired.forEach(buckets::delete);
         dirty.removeIf(b -> TimeWindows.isClosed(TimeWindows.lastWindowEnd(b.hour()), graceMs, watermark));
     }
@@ -201,27 +193,69 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
             return;
         }
         long watermark = tracker.watermark();
-        TreeMap<Slot, KeyValue<String, OUT>> updates = new TreeMap<>();
-        TreeSet<BucketKey> rolling = new TreeSet<>();
+        TreeSet<Slot> open = new TreeSet<>();
         for (BucketKey b : dirty) {
             if (!TimeWindows.isClosed(b.hour() + HOUR_MS, graceMs, watermark)) {
-                A value = buckets.get(b.toBytes());
-                updates.put(new Slot(b.hour() + HOUR_MS, WindowKind.HOURLY, b.group()),
-                        kpi.output(b.group(), WindowKind.HOURLY, b.hour(), b.hour() + HOUR_MS, value, false));
+                open.add(new Slot(b.hour() + HOUR_MS, WindowKind.HOURLY, b.group()));
             }
             for (long end = b.hour() + HOUR_MS; end <= b.hour() + DAY_MS; end += HOUR_MS) {
                 if (!TimeWindows.isClosed(end, graceMs, watermark)) {
-                    rolling.add(new BucketKey(b.group(), end));
+                    open.add(new Slot(end, WindowKind.ROLLING_24H, b.group()));
                 }
             }
         }
-        for (BucketKey window : rolling) {
-            updates.put(new Slot(window.hour(), WindowKind.ROLLING_24H, window.group()),
-                    kpi.output(window.group(), WindowKind.ROLLING_24H, window.hour() - DAY_MS, window.hour(),
-                            sumRolling(window.group(), window.hour()), false));
-        }
         dirty.clear();
-        updates.values().forEach(kv -> emit(kv, timestamp));
+        emitWindows(open, false, timestamp);
+    }
+
+    /**
+     * Emits the given windows, each followed by the summaries of its kind and end, in
+     * (end, kind, group) order, so the same input gives the same output.
+     */
+    private void emitWindows(TreeSet<Slot> slots, boolean isFinal, long timestamp) {
+        TreeMap<Slot, KeyValue<String, OUT>> out = new TreeMap<>();
+        TreeSet<Slot> summaries = new TreeSet<>();
+        for (Slot slot : slots) {
+            if (!kpi.windows().contains(slot.kind())) {
+                continue;
+            }
+            long start = slot.end() - TimeWindows.size(slot.kind());
+            A value = slot.kind() == WindowKind.HOURLY ? buckets.get(new BucketKey(slot.group(), start).toBytes())
+                    : sumRolling(slot.group(), slot.end());
+            if (value == null) {
+                continue;
+            }
+            out.put(slot, kpi.output(slot.group(), slot.kind(), start, slot.end(), value, isFinal));
+            String summary = kpi.summaryOf(slot.group());
+            if (summary != null) {
+                summaries.add(new Slot(slot.end(), slot.kind(), summary));
+            }
+        }
+        for (Slot s : summaries) {
+            long start = s.end() - TimeWindows.size(s.kind());
+            List<KeyValue<String, OUT>> records = kpi.summarize(s.group(), s.kind(), start, s.end(),
+                    groupsOf(s.group(), start, s.end()), isFinal);
+            for (int i = 0; i < records.size(); i++) {
+                out.put(new Slot(s.end(), s.kind(), s.group() + "\u0000" + i), records.get(i));
+            }
+        }
+        out.values().forEach(kv -> emit(kv, timestamp));
+    }
+
+    /** Every group of {@code summary} with its aggregate over the hours in [start, end). */
+    private Map<String, A> groupsOf(String summary, long start, long end) {
+        Map<String, A> groups = new TreeMap<>();
+        try (KeyValueIterator<Bytes, A> it = buckets.prefixScan(summary + "|",
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, A> e = it.next();
+                BucketKey b = BucketKey.fromBytes(e.key);
+                if (b.hour() >= start && b.hour() < end && summary.equals(kpi.summaryOf(b.group()))) {
+                    groups.merge(b.group(), e.value, kpi::merge);
+                }
+            }
+        }
+        return groups;
     }
 
     private A sumRolling(String group, long end) {

@@ -15,8 +15,20 @@ public sealed interface Envelope {
     /** Event time of the record, or the progress the marker reports. */
     long eventTimeMs();
 
-    /** An input record: original key and value bytes plus where it was read. */
-    record Data(String source, long offset, long eventTimeMs, byte[] rawKey, byte[] rawValue) implements Envelope {
+    /**
+     * An input record: original key and value bytes plus where it was read, and optionally a
+     * payload derived from it upstream (e.g. a ticket's resolution facts) for the KPI to count.
+     */
+    record Data(String source, long offset, long eventTimeMs, byte[] rawKey, byte[] rawValue, byte[] payload)
+            implements Envelope {
+
+        public Data(String source, long offset, long eventTimeMs, byte[] rawKey, byte[] rawValue) {
+            this(source, offset, eventTimeMs, rawKey, rawValue, null);
+        }
+
+        public Data withPayload(byte[] newPayload) {
+            return new Data(source, offset, eventTimeMs, rawKey, rawValue, newPayload);
+        }
     }
 
     /** "Every record of {@code source} up to {@code eventTimeMs} has been sent." */

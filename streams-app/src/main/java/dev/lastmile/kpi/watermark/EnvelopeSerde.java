@@ -32,11 +32,13 @@ public final class EnvelopeSerde implements Serde<Envelope> {
         if (envelope instanceof Envelope.Data d) {
             int keyLength = d.rawKey() == null ? -1 : d.rawKey().length;
             int valueLength = d.rawValue() == null ? -1 : d.rawValue().length;
+            int payloadLength = d.payload() == null ? -1 : d.payload().length;
             ByteBuffer out = ByteBuffer.allocate(2 + 4 + source.length + 8 + 8 + 4 + Math.max(keyLength, 0)
-                    + 4 + Math.max(valueLength, 0));
+                    + 4 + Math.max(valueLength, 0) + 4 + Math.max(payloadLength, 0));
             out.put(VERSION).put(DATA).putInt(source.length).put(source).putLong(d.offset()).putLong(d.eventTimeMs());
             putBytes(out, d.rawKey());
             putBytes(out, d.rawValue());
+            putBytes(out, d.payload());
             return out.array();
         }
         ByteBuffer out = ByteBuffer.allocate(2 + 4 + source.length + 8);
@@ -60,7 +62,7 @@ public final class EnvelopeSerde implements Serde<Envelope> {
             }
             long offset = in.getLong();
             long time = in.getLong();
-            return new Envelope.Data(src, offset, time, getBytes(in), getBytes(in));
+            return new Envelope.Data(src, offset, time, getBytes(in), getBytes(in), getBytes(in));
         } catch (RuntimeException e) {
             throw new SerializationException("Corrupt envelope on " + topic, e);
         }

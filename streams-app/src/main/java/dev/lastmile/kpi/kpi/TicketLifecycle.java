@@ -1,0 +1,67 @@
+package dev.lastmile.kpi.kpi;
+
+import dev.lastmile.kpi.avro.TicketCategory;
+import dev.lastmile.kpi.avro.TicketEvent;
+import java.util.Optional;
+
+/**
+ * What the support KPIs need to remember of one ticket, and how each event moves it on. Times
+ * are epoch millis; {@link #UNKNOWN} where the event was not seen (yet).
+ *
+ * @param customerReplied a CUSTOMER_REPLY came before the first RESOLVED
+ * @param escalated       an ESCALATED came before the first RESOLVED
+ */
+public record TicketLifecycle(String region, TicketCategory category, long openedAt, long firstAgentReplyAt,
+                              boolean customerReplied, boolean escalated, long firstResolvedAt, long lastEventAt) {
+
+    public static final long UNKNOWN = Long.MIN_VALUE;
+
+    /** The new state and what the event contributes to the support KPIs, if anything. */
+    public record Step(TicketLifecycle state, Optional<SupportFact> fact, boolean firstOpened) {
+    }
+
+    public static TicketLifecycle start(TicketEvent e) {
+        return new TicketLifecycle(e.getRegion(), e.getCategory(), UNKNOWN, UNKNOWN, false, false, UNKNOWN, UNKNOWN);
+    }
+
+    public boolean resolved() {
+        return firstResolvedAt != UNKNOWN;
+    }
+
+    public Step apply(TicketEvent e) {
+        long t = e.getEventTime().toEpochMilli();
+        long last = Math.max(lastEventAt, t);
+        return switch (e.getType()) {
+            case OPENED -> {
+                boolean first = openedAt == UNKNOWN;
+                yield new Step(new TicketLifecycle(region, category, first ? t : openedAt, firstAgentReplyAt,
+                        customerReplied, escalated, firstResolvedAt, last),
+                        Optional.of(SupportFact.counted(SupportFact.Kind.OPENED, region, category, t)), first);
+            }
+            case REOPENED -> new Step(withLast(last),
+                    Optional.of(SupportFact.counted(SupportFact.Kind.REOPENED, region, category, t)), false);
+            case AGENT_REPLY -> new Step(new TicketLifecycle(region, category, openedAt,
+                    firstAgentReplyAt == UNKNOWN && !resolved() ? t : firstAgentReplyAt, customerReplied, escalated,
+                    firstResolvedAt, last), Optional.empty(), false);
+            case CUSTOMER_REPLY -> new Step(new TicketLifecycle(region, category, openedAt, firstAgentReplyAt,
+                    customerReplied || !resolved(), escalated, firstResolvedAt, last), Optional.empty(), false);
+            case ESCALATED -> new Step(new TicketLifecycle(region, category, openedAt, firstAgentReplyAt,
+                    customerReplied, escalated || !resolved(), firstResolvedAt, last), Optional.empty(), false);
+            case RESOLVED -> resolved() ? new Step(withLast(last), Optional.empty(), false) : resolve(t, last);
+        };
+    }
+
+    private Step resolve(long t, long last) {
+        long resolution = openedAt == UNKNOWN ? -1 : t - openedAt;
+        long response = openedAt == UNKNOWN ? -1 : (firstAgentReplyAt == UNKNOWN ? t : firstAgentReplyAt) - openedAt;
+        SupportFact fact = new SupportFact(SupportFact.Kind.RESOLVED, region, category, t, resolution, response,
+                !customerReplied && !escalated, escalated, customerReplied);
+        return new Step(new TicketLifecycle(region, category, openedAt, firstAgentReplyAt, customerReplied, escalated,
+                t, last), Optional.of(fact), false);
+    }
+
+    private TicketLifecycle withLast(long last) {
+        return new TicketLifecycle(region, category, openedAt, firstAgentReplyAt, customerReplied, escalated,
+                firstResolvedAt, last);
+    }
+}

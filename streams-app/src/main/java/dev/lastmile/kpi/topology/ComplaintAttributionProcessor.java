@@ -1,0 +1,269 @@
+package dev.lastmile.kpi.topology;
+
+import dev.lastmile.kpi.kpi.DeliveryCounts;
+import dev.lastmile.kpi.kpi.RouteObservation;
+import dev.lastmile.kpi.watermark.Envelope;
+import dev.lastmile.kpi.watermark.EnvelopeSerde;
+import dev.lastmile.kpi.watermark.WatermarkTracker;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Attributes each complaint to the route of its delivery: a stream-table join on delivery_id,
+ * gated by event time.
+ *
+ * <p>Why this join: the route of a delivery is fixed, so a table of delivery_id -> route (the
+ * last 7 days of deliveries, by event time) holds all a complaint needs, one small entry per
+ * delivery, where a windowed stream-stream join would buffer every delivery event and every
+ * complaint. But a plain table lookup is wrong whenever tickets are read ahead of deliveries (a
+ * backlog, a lagging partition): the complaint would find nothing and be counted UNKNOWN. So a
+ * complaint whose delivery is not known yet waits, in a store, until this task's delivery
+ * partition has reached the complaint's event time (or is idle); only then is it UNKNOWN. Tickets
+ * are re-keyed by delivery_id onto as many partitions as the delivery topic, so partition p of
+ * both lands in this task (the usual co-partitioning of a Kafka Streams join).
+ *
+ * <p>Downstream windows must not close over a waiting complaint, so this task reports its own
+ * progress as source {@code complaint-join:<partition>}: the tickets' watermark, held below the
+ * oldest waiting complaint. Delivery observations and delivery markers pass straight through.
+ */
+final class ComplaintAttributionProcessor implements Processor<String, AttributionInput, String, Envelope> {
+
+    static final String ROUTES_STORE = "complaint-join-routes";
+    static final String PENDING_STORE = "complaint-join-pending";
+    static final String PROGRESS_STORE = "complaint-join-progress";
+    static final String SOURCE_PREFIX = "complaint-join:";
+    private static final String DELIVERY_MAX_KEY = "__delivery_max__";
+    private static final EnvelopeSerde ENVELOPES = new EnvelopeSerde();
+
+    private final long lookbackMs;
+    private final long idleTimeoutMs;
+    private final long markerIntervalMs;
+    private final Duration punctuateEvery;
+    private final Set<String> ticketSources;
+
+    private ProcessorContext<String, Envelope> context;
+    private KeyValueStore<String, String> routes;
+    private KeyValueStore<Bytes, byte[]> pending;
+    private KeyValueStore<String, Long> progress;
+    private WatermarkTracker ticketWatermark;
+    private String source;
+    private long deliveryMax = Long.MIN_VALUE;
+    private long deliveryAdvancedAtWall;
+    private long sentProgress = Long.MIN_VALUE;
+    /** Event time of the oldest waiting complaint, or MAX_VALUE; kept in memory to spare a scan per record. */
+    private long oldestPending = Long.MAX_VALUE;
+
+    ComplaintAttributionProcessor(Duration lookback, Duration idleTimeout, Duration markerInterval,
+                                  Duration punctuateEvery, Set<String> ticketSources) {
+        this.lookbackMs = lookback.toMillis();
+        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.markerIntervalMs = markerInterval.toMillis();
+        this.punctuateEvery = punctuateEvery;
+        this.ticketSources = ticketSources;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Envelope> context) {
+        this.context = context;
+        this.routes = context.getStateStore(ROUTES_STORE);
+        this.pending = context.getStateStore(PENDING_STORE);
+        this.progress = context.getStateStore(PROGRESS_STORE);
+        this.source = SOURCE_PREFIX + context.taskId().partition();
+        Map<String, Long> restored = new HashMap<>();
+        try (KeyValueIterator<String, Long> it = progress.all()) {
+            it.forEachRemaining(kv -> restored.put(kv.key, kv.value));
+        }
+        Long max = restored.remove(DELIVERY_MAX_KEY);
+        deliveryMax = max == null ? Long.MIN_VALUE : max;
+        long wallNow = context.currentSystemTimeMs();
+        deliveryAdvancedAtWall = wallNow;
+        Long watermark = restored.remove(WindowedKpiProcessor.WATERMARK_KEY);
+        ticketWatermark = new WatermarkTracker(ticketSources, restored,
+                watermark == null ? Long.MIN_VALUE : watermark, idleTimeoutMs, wallNow);
+        oldestPending = scanOldestPending();
+        context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, now -> forgetOldDeliveries());
+    }
+
+    @Override
+    public void process(Record<String, AttributionInput> record) {
+        long wallNow = context.currentSystemTimeMs();
+        AttributionInput input = record.value();
+        if (input instanceof AttributionInput.Delivery d) {
+            String id = d.event().getDeliveryId();
+            long time = d.data().eventTimeMs();
+            routes.put(id, RouteRef.merge(routes.get(id), d.event().getRouteId(), d.event().getRegion(), time));
+            if (DeliveryCounts.isTerminal(d.event().getStatus())) {
+                RouteObservation o = RouteObservation.delivery(d.event());
+                context.forward(record.withKey(o.region()).withValue(d.data().withPayload(o.encode())));
+            }
+            advanceDeliveries(time, wallNow);
+        } else if (input instanceof AttributionInput.DeliveryProgress p) {
+            context.forward(record.withKey(p.marker().source()).withValue(p.marker()));
+            advanceDeliveries(p.marker().eventTimeMs(), wallNow);
+        } else if (input instanceof AttributionInput.Complaint c) {
+            long time = c.data().eventTimeMs();
+            if (routes.get(c.deliveryId()) != null || deliveryMax >= time) {
+                attribute(c.deliveryId(), c.data(), record.timestamp());
+            } else {
+                pending.put(pendingKey(c.data()), pendingValue(c.deliveryId(), c.data()));
+                oldestPending = Math.min(oldestPending, time);
+            }
+        } else if (input instanceof AttributionInput.TicketProgress p) {
+            if (ticketWatermark.observe(p.marker().source(), p.marker().eventTimeMs(), wallNow)) {
+                progress.put(p.marker().source(), p.marker().eventTimeMs());
+            }
+            advanceTicketWatermark(wallNow);
+        }
+        reportProgress(record.timestamp(), false);
+    }
+
+    private void advanceDeliveries(long time, long wallNow) {
+        if (time > deliveryMax) {
+            deliveryMax = time;
+            deliveryAdvancedAtWall = wallNow;
+            progress.put(DELIVERY_MAX_KEY, time);
+            release(deliveryMax);
+        }
+    }
+
+    /** Attributes every waiting complaint up to {@code upTo}; the delivery side has caught up with them. */
+    private void release(long upTo) {
+        List<KeyValue<Bytes, byte[]>> ready = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = pending.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                if (timeOf(kv.key) > upTo) {
+                    break; // keys are in event-time order
+                }
+                ready.add(kv);
+            }
+        }
+        for (KeyValue<Bytes, byte[]> kv : ready) {
+            ByteBuffer in = ByteBuffer.wrap(kv.value);
+            byte[] id = new byte[in.getInt()];
+            in.get(id);
+            byte[] envelope = new byte[in.remaining()];
+            in.get(envelope);
+            Envelope.Data data = (Envelope.Data) ENVELOPES.deserializer().deserialize(PENDING_STORE, envelope);
+            attribute(new String(id, StandardCharsets.UTF_8), data, data.eventTimeMs());
+            pending.delete(kv.key);
+        }
+        if (!ready.isEmpty()) {
+            oldestPending = scanOldestPending();
+        }
+    }
+
+    private long scanOldestPending() {
+        try (KeyValueIterator<Bytes, byte[]> it = pending.all()) {
+            return it.hasNext() ? timeOf(it.next().key) : Long.MAX_VALUE;
+        }
+    }
+
+    private void advanceTicketWatermark(long wallNow) {
+        long before = ticketWatermark.watermark();
+        if (ticketWatermark.advance(wallNow) != before) {
+            progress.put(WindowedKpiProcessor.WATERMARK_KEY, ticketWatermark.watermark());
+        }
+    }
+
+    private void attribute(String deliveryId, Envelope.Data data, long timestamp) {
+        RouteObservation complaint = RouteObservation.decode(data.payload());
+        long time = data.eventTimeMs();
+        RouteRef ref = RouteRef.decode(routes.get(deliveryId));
+        RouteObservation attributed = ref != null && ref.firstSeen() <= time && ref.lastSeen() >= time - lookbackMs
+                ? complaint.attributedTo(ref.region(), ref.route(), time)
+                : complaint.attributedTo(complaint.region(), RouteObservation.UNKNOWN_ROUTE, time);
+        context.forward(new Record<String, Envelope>(attributed.region(), data.withPayload(attributed.encode()),
+                timestamp));
+    }
+
+    private void punctuate(long wallNow) {
+        if (wallNow - deliveryAdvancedAtWall >= idleTimeoutMs) {
+            release(Long.MAX_VALUE); // the delivery partition is idle: what is unknown now stays unknown
+        }
+        advanceTicketWatermark(wallNow);
+        reportProgress(wallNow, true);
+    }
+
+    /** Sends this task's complaint progress: the tickets' watermark, held below any waiting complaint. */
+    private void reportProgress(long timestamp, boolean flush) {
+        long value = oldestPending == Long.MAX_VALUE ? ticketWatermark.watermark()
+                : Math.min(ticketWatermark.watermark(), oldestPending - 1);
+        if (value == Long.MIN_VALUE || value <= sentProgress) {
+            return;
+        }
+        boolean step = sentProgress == Long.MIN_VALUE || value == Long.MAX_VALUE
+                || Math.floorDiv(value, markerIntervalMs) > Math.floorDiv(sentProgress, markerIntervalMs);
+        if (step || flush) {
+            sentProgress = value;
+            context.forward(new Record<String, Envelope>(source, new Envelope.Marker(source, value),
+                    Math.max(0, timestamp)));
+        }
+    }
+
+    private void forgetOldDeliveries() {
+        if (deliveryMax == Long.MIN_VALUE || deliveryMax == Long.MAX_VALUE) {
+            return;
+        }
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = routes.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, String> kv = it.next();
+                if (RouteRef.decode(kv.value).lastSeen() < deliveryMax - lookbackMs) {
+                    old.add(kv.key);
+                }
+            }
+        }
+        old.forEach(routes::delete);
+    }
+
+    private static Bytes pendingKey(Envelope.Data data) {
+        byte[] src = data.source().getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(16 + src.length).putLong(data.eventTimeMs() ^ Long.MIN_VALUE)
+                .putLong(data.offset()).put(src).array());
+    }
+
+    private static long timeOf(Bytes key) {
+        return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
+    }
+
+    private static byte[] pendingValue(String deliveryId, Envelope.Data data) {
+        byte[] id = deliveryId.getBytes(StandardCharsets.UTF_8);
+        byte[] envelope = ENVELOPES.serializer().serialize(PENDING_STORE, data);
+        return ByteBuffer.allocate(4 + id.length + envelope.length).putInt(id.length).put(id).put(envelope).array();
+    }
+
+    /** A delivery's route and region, and the span of event time its events were seen in. */
+    record RouteRef(String route, String region, long firstSeen, long lastSeen) {
+
+        static String merge(String existing, String route, String region, long time) {
+            RouteRef old = decode(existing);
+            RouteRef ref = old == null ? new RouteRef(route, region, time, time)
+                    : new RouteRef(route, region, Math.min(old.firstSeen, time), Math.max(old.lastSeen, time));
+            return ref.firstSeen + "\t" + ref.lastSeen + "\t" + ref.region + "\t" + ref.route;
+        }
+
+        static RouteRef decode(String s) {
+            if (s == null) {
+                return null;
+            }
+            String[] f = s.split("\t", 4);
+            return new RouteRef(f[3], f[2], Long.parseLong(f[0]), Long.parseLong(f[1]));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.lastmile.kpi.topology;
+
+import dev.lastmile.kpi.avro.ExperienceKpi;
+import dev.lastmile.kpi.avro.SurveyResponse;
+import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.kpi.ExperienceCounts;
+import dev.lastmile.kpi.kpi.ExperienceKpis;
+import dev.lastmile.kpi.watermark.Envelope;
+import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.KeyValue;
+
+/** Experience KPIs per region: survey responses, counted by their event time. */
+final class ExperienceKpiWindows implements WindowedKpi<SurveyResponse, ExperienceCounts, ExperienceKpi> {
+
+    static final String NAME = "experience-kpi";
+
+    private static final Serde<ExperienceCounts> SERDE = CountsSerde.of(8, ExperienceCounts::longs,
+            ExperienceCounts::dissatisfiedReasons, ExperienceCounts::of);
+
+    private final Deserializer<SurveyResponse> decoder;
+
+    ExperienceKpiWindows(Deserializer<SurveyResponse> decoder) {
+        this.decoder = decoder;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public SurveyResponse decode(Envelope.Data data) {
+        return decoder.deserialize(data.source(), data.rawValue());
+    }
+
+    @Override
+    public long eventTime(SurveyResponse event) {
+        return event.getEventTime().toEpochMilli();
+    }
+
+    @Override
+    public List<String> groups(SurveyResponse event) {
+        return List.of(event.getRegion());
+    }
+
+    @Override
+    public ExperienceCounts empty() {
+        return ExperienceCounts.EMPTY;
+    }
+
+    @Override
+    public ExperienceCounts add(ExperienceCounts aggregate, SurveyResponse event) {
+        return aggregate.add(event);
+    }
+
+    @Override
+    public ExperienceCounts merge(ExperienceCounts left, ExperienceCounts right) {
+        return left.merge(right);
+    }
+
+    @Override
+    public Serde<ExperienceCounts> aggregateSerde() {
+        return SERDE;
+    }
+
+    @Override
+    public KeyValue<String, ExperienceKpi> output(String group, WindowKind window, long start, long end,
+                                                  ExperienceCounts counts, boolean isFinal) {
+        return KeyValue.pair(KpiKeys.of(group, window, start),
+                ExperienceKpis.of(group, window, start, end, isFinal, counts));
+    }
+}

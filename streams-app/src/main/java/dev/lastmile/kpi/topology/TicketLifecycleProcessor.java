@@ -1,0 +1,116 @@
+package dev.lastmile.kpi.topology;
+
+import dev.lastmile.kpi.avro.TicketCategory;
+import dev.lastmile.kpi.avro.TicketEvent;
+import dev.lastmile.kpi.kpi.RouteObservation;
+import dev.lastmile.kpi.kpi.TicketLifecycle;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Follows each ticket through its events (they arrive in order, keyed by ticket_id, so one task
+ * sees all of a ticket) and emits what the support KPIs count, plus each complaint for
+ * attribution to a route. Markers pass straight through: nothing is buffered here, so they still
+ * follow the records they cover. A ticket is forgotten once its last event is older than the
+ * retention, measured against the newest event time seen.
+ */
+final class TicketLifecycleProcessor implements Processor<String, Gated<TicketEvent>, String, TicketOutput> {
+
+    static final String STORE = "ticket-lifecycle";
+
+    private final long retentionMs;
+    private ProcessorContext<String, TicketOutput> context;
+    private KeyValueStore<String, TicketLifecycle> tickets;
+    private long newestEventTime = Long.MIN_VALUE;
+
+    TicketLifecycleProcessor(Duration retention) {
+        this.retentionMs = retention.toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TicketOutput> context) {
+        this.context = context;
+        this.tickets = context.getStateStore(STORE);
+        context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, now -> forgetOldTickets());
+    }
+
+    @Override
+    public void process(Record<String, Gated<TicketEvent>> record) {
+        if (record.value() instanceof Gated.Progress<TicketEvent> p) {
+            context.forward(record.withKey(p.marker().source()).withValue(new TicketOutput.Progress(p.marker())));
+            return;
+        }
+        Gated.Accepted<TicketEvent> accepted = (Gated.Accepted<TicketEvent>) record.value();
+        TicketEvent e = accepted.event();
+        newestEventTime = Math.max(newestEventTime, e.getEventTime().toEpochMilli());
+        TicketLifecycle state = tickets.get(e.getTicketId());
+        TicketLifecycle.Step step = (state == null ? TicketLifecycle.start(e) : state).apply(e);
+        tickets.put(e.getTicketId(), step.state());
+        step.fact().ifPresent(fact -> context.forward(record.withKey(fact.region())
+                .withValue(new TicketOutput.Fact(fact.region(), accepted.envelope().withPayload(fact.encode())))));
+        if (step.firstOpened() && RouteObservation.isComplaint(e.getCategory()) && e.getDeliveryId() != null) {
+            RouteObservation complaint = RouteObservation.complaint(e.getRegion(), e.getCategory());
+            context.forward(record.withKey(e.getDeliveryId()).withValue(new TicketOutput.Complaint(e.getDeliveryId(),
+                    accepted.envelope().withPayload(complaint.encode()))));
+        }
+    }
+
+    private void forgetOldTickets() {
+        if (newestEventTime == Long.MIN_VALUE) {
+            return;
+        }
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, TicketLifecycle> it = tickets.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, TicketLifecycle> t = it.next();
+                if (t.value.lastEventAt() < newestEventTime - retentionMs) {
+                    old.add(t.key);
+                }
+            }
+        }
+        old.forEach(tickets::delete);
+    }
+
+    /** Store serde of a ticket's lifecycle. */
+    static Serde<TicketLifecycle> serde() {
+        return Serdes.serdeFrom((topic, t) -> {
+            if (t == null) {
+                return null;
+            }
+            byte[] r = t.region().getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(1 + 4 + r.length + 1 + 8 * 4 + 2).put((byte) 1).putInt(r.length).put(r)
+                    .put((byte) t.category().ordinal()).putLong(t.openedAt()).putLong(t.firstAgentReplyAt())
+                    .putLong(t.firstResolvedAt()).putLong(t.lastEventAt()).put((byte) (t.customerReplied() ? 1 : 0))
+                    .put((byte) (t.escalated() ? 1 : 0)).array();
+        }, (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            in.get(); // version
+            byte[] r = new byte[in.getInt()];
+            in.get(r);
+            TicketCategory category = TicketCategory.values()[in.get()];
+            long opened = in.getLong();
+            long agent = in.getLong();
+            long resolved = in.getLong();
+            long last = in.getLong();
+            boolean customer = in.get() == 1;
+            boolean escalated = in.get() == 1;
+            return new TicketLifecycle(new String(r, StandardCharsets.UTF_8), category, opened, agent, customer,
+                    escalated, resolved, last);
+        });
+    }
+}
