@@ -3,6 +3,15 @@ package dev.lastmile.kpi.topology;
 import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
+import dev.lastmile.kpi.avro.ExperienceKpi;
+import dev.lastmile.kpi.avro.RouteComplaintKpi;
+import dev.lastmile.kpi.avro.SupportKpi;
+import dev.lastmile.kpi.avro.SurveyKind;
+import dev.lastmile.kpi.avro.SurveyResponse;
+import dev.lastmile.kpi.avro.TicketCategory;
+import dev.lastmile.kpi.avro.TicketChannel;
+import dev.lastmile.kpi.avro.TicketEvent;
+import dev.lastmile.kpi.avro.TicketEventType;
 import dev.lastmile.kpi.avro.WindowKind;
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
@@ -39,6 +48,11 @@ final class TopologyHarness implements AutoCloseable {
     final TestInputTopic<String, DeliveryEvent> deliveries;
     final TestInputTopic<byte[], byte[]> rawDeliveries;
     final TestOutputTopic<String, DeliveryKpi> deliveryKpis;
+    final TestInputTopic<String, TicketEvent> tickets;
+    final TestInputTopic<String, SurveyResponse> surveys;
+    final TestOutputTopic<String, SupportKpi> supportKpis;
+    final TestOutputTopic<String, ExperienceKpi> experienceKpis;
+    final TestOutputTopic<String, RouteComplaintKpi> routeKpis;
     final TestOutputTopic<byte[], byte[]> dlq;
     final TestOutputTopic<byte[], byte[]> late;
     private final String scope = "topology-test-" + UUID.randomUUID();
@@ -68,6 +82,16 @@ final class TopologyHarness implements AutoCloseable {
                 Serdes.ByteArray().serializer());
         deliveryKpis = driver.createOutputTopic(topics.kpiDelivery().name(), Serdes.String().deserializer(),
                 topics.kpiDelivery().valueSerde().deserializer());
+        tickets = driver.createInputTopic(topics.ticketEvents().name(), Serdes.String().serializer(),
+                topics.ticketEvents().valueSerde().serializer());
+        surveys = driver.createInputTopic(topics.surveyResponses().name(), Serdes.String().serializer(),
+                topics.surveyResponses().valueSerde().serializer());
+        supportKpis = driver.createOutputTopic(topics.kpiSupport().name(), Serdes.String().deserializer(),
+                topics.kpiSupport().valueSerde().deserializer());
+        experienceKpis = driver.createOutputTopic(topics.kpiExperience().name(), Serdes.String().deserializer(),
+                topics.kpiExperience().valueSerde().deserializer());
+        routeKpis = driver.createOutputTopic(topics.kpiRouteComplaints().name(), Serdes.String().deserializer(),
+                topics.kpiRouteComplaints().valueSerde().deserializer());
         dlq = driver.createOutputTopic(topics.dlq().name(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
         late = driver.createOutputTopic(topics.lateEvents().name(), Serdes.ByteArray().deserializer(),
@@ -101,6 +125,40 @@ final class TopologyHarness implements AutoCloseable {
     /** Sends a terminal event in another region whose time moves the watermark to {@code time}. */
     void advanceTo(String time) {
         send(delivery("clock-" + (++counter) + "-" + time, "zz-clock", DeliveryStatus.DELIVERED, time, time, 0));
+    }
+
+    /** A ticket event of {@code ticketId}; {@code deliveryId} may be null. */
+    static TicketEvent ticket(String eventId, String ticketId, String deliveryId, String region,
+                              TicketCategory category, TicketEventType type, String at) {
+        return TicketEvent.newBuilder().setEventId(eventId).setTicketId(ticketId).setDeliveryId(deliveryId)
+                .setRegion(region).setCategory(category).setChannel(TicketChannel.CHAT).setType(type)
+                .setEventTime(at(at)).setAgentId(null).build();
+    }
+
+    void send(TicketEvent e) {
+        tickets.pipeInput(e.getTicketId(), e, e.getEventTime());
+    }
+
+    static SurveyResponse survey(String id, String region, SurveyKind kind, int score, String at, String... reasons) {
+        return SurveyResponse.newBuilder().setEventId(id).setSurveyId(id).setRegion(region).setKind(kind)
+                .setScore(score).setReasons(List.of(reasons)).setEventTime(at(at)).build();
+    }
+
+    void send(SurveyResponse r) {
+        surveys.pipeInput(r.getSurveyId(), r, r.getEventTime());
+    }
+
+    /** Moves every input's event time to {@code time} (clock events in region zz-clock). */
+    void advanceAllTo(String time) {
+        advanceTo(time);
+        counter++;
+        send(ticket("tclock-" + counter, "tclock-" + counter, null, "zz-clock", TicketCategory.BILLING,
+                TicketEventType.OPENED, time));
+        send(survey("sclock-" + counter, "zz-clock", SurveyKind.CES, 4, time));
+    }
+
+    static <T> List<T> values(TestOutputTopic<String, T> topic) {
+        return topic.readRecordsToList().stream().map(TestRecord::value).collect(Collectors.toList());
     }
 
     /** Wall-clock time passes: punctuations run (updates, idle sources). */
