@@ -25,6 +25,9 @@ final class ReplayCommand implements Callable<Integer> {
             description = "The pipeline's wall clock for the future-event rule; default: now. Fix it for reproducible runs.")
     Instant wallClock;
 
+    @Option(names = "--state-report", description = "Print the entries of every state store before the final flush.")
+    boolean stateReport;
+
     @Mixin
     ConfigOptions config;
 
@@ -34,8 +37,9 @@ final class ReplayCommand implements Callable<Integer> {
             System.err.println("replay: cannot read --input " + input);
             return 2;
         }
-        ReplaySummary summary = new ReplayRunner(config.load(), wallClock == null ? Instant.now() : wallClock,
-                System.err).run(input, output);
+        ReplayRunner runner = new ReplayRunner(config.load(), wallClock == null ? Instant.now() : wallClock,
+                System.err);
+        ReplaySummary summary = (stateReport ? runner.withStateReport() : runner).run(input, output);
         System.err.println("replay: KPIs in " + output);
         return summary.lines() > 0 ? 0 : 1;
     }

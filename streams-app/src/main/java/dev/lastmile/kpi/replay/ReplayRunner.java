@@ -68,10 +68,18 @@ public final class ReplayRunner {
      * @param wallClock the pipeline's wall clock (for the "more than 1 day in the future" rule)
      * @param progress  where progress and the summary go (stderr)
      */
+    private boolean stateReport;
+
     public ReplayRunner(PipelineConfig config, Instant wallClock, PrintStream progress) {
         this.baseConfig = config;
         this.wallClock = wallClock;
         this.progress = progress;
+    }
+
+    /** Before the end of input closes every window, print how many entries each state store holds. */
+    public ReplayRunner withStateReport() {
+        this.stateReport = true;
+        return this;
     }
 
     public ReplaySummary run(Path input, Path output) throws IOException {
@@ -87,7 +95,9 @@ public final class ReplayRunner {
                 "window.grace", baseConfig.windowGrace().toMillis() + "ms",
                 "dedup.retention", baseConfig.dedupRetention().toMillis() + "ms",
                 "watermark.marker.interval", baseConfig.markerInterval().toMillis() + "ms",
-                "application.id", baseConfig.applicationId() + "-replay")).load();
+                "application.id", baseConfig.applicationId() + "-replay",
+                // One thread, no broker: nothing for transactions to protect, and they cost time here.
+                "processing.guarantee", "at_least_once")).load();
         Topics topics = Topics.of(baseConfig.topics(), registry);
         TopologyOptions options = new TopologyOptions(registry, metrics, Map.of(), true);
         Path dlqPath = sibling(output, ".dlq.jsonl");
@@ -141,6 +151,9 @@ public final class ReplayRunner {
                     progress.printf("replay: %,d lines read%n", lines);
                     lastProgress = System.nanoTime();
                 }
+            }
+            if (stateReport) {
+                StateReport.print(driver, progress);
             }
             // End of input: every window is closed and finalized.
             for (Source<?> source : sources.values()) {

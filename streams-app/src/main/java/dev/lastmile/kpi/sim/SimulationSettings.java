@@ -1,0 +1,59 @@
+package dev.lastmile.kpi.sim;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the simulator generates, in simulated time.
+ *
+ * @param deliveriesPerHour  new deliveries per region per simulated hour
+ * @param disorderShare      share of events emitted late, by up to {@code maxDisorder} (within grace)
+ * @param duplicateShare     share of events emitted twice (a producer retry)
+ * @param invalidShare       share of extra records that break the contract (they must land in the DLQ)
+ * @param dipRegion          region whose on-time rate dips below target during [dipFrom, dipUntil)
+ */
+public record SimulationSettings(long seed, Instant start, List<String> regions, int routesPerRegion,
+                                 int driversPerRoute, double deliveriesPerHour, double disorderShare,
+                                 Duration maxDisorder, double duplicateShare, double invalidShare, String dipRegion,
+                                 Duration dipFrom, Duration dipUntil) {
+
+    public static final List<String> DEFAULT_REGIONS = List.of("north", "south", "east", "west");
+
+    public SimulationSettings {
+        regions = List.copyOf(regions);
+        if (regions.isEmpty() || routesPerRegion < 1 || driversPerRoute < 1 || deliveriesPerHour <= 0) {
+            throw new IllegalArgumentException("simulation needs regions, routes, drivers and a positive rate");
+        }
+    }
+
+    public static SimulationSettings defaults(long seed, Instant start) {
+        return new SimulationSettings(seed, start, DEFAULT_REGIONS, 8, 2, 60, 0.02, Duration.ofMinutes(5), 0.01,
+                0.002, DEFAULT_REGIONS.get(0), Duration.ofHours(6), Duration.ofHours(9));
+    }
+
+    public SimulationSettings withRegions(List<String> newRegions) {
+        return new SimulationSettings(seed, start, newRegions, routesPerRegion, driversPerRoute, deliveriesPerHour,
+                disorderShare, maxDisorder, duplicateShare, invalidShare, newRegions.get(0), dipFrom, dipUntil);
+    }
+
+    public SimulationSettings withRoutes(int routes) {
+        return new SimulationSettings(seed, start, regions, routes, driversPerRoute, deliveriesPerHour,
+                disorderShare, maxDisorder, duplicateShare, invalidShare, dipRegion, dipFrom, dipUntil);
+    }
+
+    public SimulationSettings withDeliveriesPerHour(double rate) {
+        return new SimulationSettings(seed, start, regions, routesPerRegion, driversPerRoute, rate,
+                disorderShare, maxDisorder, duplicateShare, invalidShare, dipRegion, dipFrom, dipUntil);
+    }
+
+    public SimulationSettings withNoise(double disorder, double duplicates, double invalid) {
+        return new SimulationSettings(seed, start, regions, routesPerRegion, driversPerRoute, deliveriesPerHour,
+                disorder, maxDisorder, duplicates, invalid, dipRegion, dipFrom, dipUntil);
+    }
+
+    /** The route of each region that runs chronically late and drives complaints (ground truth). */
+    public static String chronicallyLateRoute(String region) {
+        return region + "-r01";
+    }
+}
