@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "lastmile-kpi", mixinStandardHelpOptions = true, version = "lastmile-kpi 0.1.0",
         description = "Real-time delivery, support and customer-experience KPIs on Kafka Streams.",
-        subcommands = {ReplayCommand.class, RunCommand.class, SimulateCommand.class, TopologyCommand.class},
+        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, SimulateCommand.class,
+            TopologyCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
 

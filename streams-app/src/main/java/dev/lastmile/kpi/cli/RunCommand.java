@@ -3,13 +3,17 @@ package dev.lastmile.kpi.cli;
 import dev.lastmile.kpi.config.ConfigException;
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.metrics.Registries;
+import dev.lastmile.kpi.runtime.Pipeline;
+import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.topology.TopologyOptions;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import dev.lastmile.kpi.runtime.Pipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -28,16 +32,24 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = config.load();
         ConfigLoader.requireCluster(c);
-        Map<String, Integer> partitions = ClusterCheck.inputPartitions(c);
+        Map<String, Integer> partitions = TopicSetup.inputPartitions(c);
+        List<String> created = TopicSetup.ensureOutputs(c, c.createOutputTopics());
+        if (!created.isEmpty()) {
+            LOG.info("Created output topics {}", created);
+        }
+        PrometheusMeterRegistry registry = Registries.prometheus();
         TopologyOptions options = new TopologyOptions(
                 SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth()),
-                new PipelineMetrics(new SimpleMeterRegistry()), partitions, false);
+                new PipelineMetrics(registry), partitions, false);
         Pipeline pipeline = new Pipeline(c, options);
+        OpsServer http = OpsServer.start(c.httpBind(), c.httpPort(), registry, pipeline);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown requested; closing Kafka Streams");
             pipeline.close();
+            http.close();
         }, "lastmile-shutdown"));
-        LOG.info("Starting lastmile-kpi {} on {} (inputs {})", c.applicationId(), c.bootstrapServers(), partitions);
+        LOG.info("Starting lastmile-kpi {} on {} (inputs {}); metrics and health on port {}", c.applicationId(),
+                c.bootstrapServers(), partitions, http.port());
         pipeline.start();
         return pipeline.awaitStop() ? 1 : 0;
     }

@@ -126,7 +126,8 @@ public final class ConfigLoader {
                 duration(Setting.COMMIT_INTERVAL, false), threads, duration(Setting.WINDOW_GRACE, true),
                 duration(Setting.IDLE_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
                 duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
-                duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, topics, kafkaProps);
+                duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, port(Setting.HTTP_PORT),
+                text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, kafkaProps);
     }
 
     /** Checks the settings `run` cannot do without. */
@@ -151,6 +152,26 @@ public final class ConfigLoader {
             throw invalid(s, "a Kafka topic name (letters, digits, '.', '_', '-')");
         }
         return name;
+    }
+
+    private int port(Setting s) {
+        try {
+            int n = Integer.parseInt(text(s));
+            if (n >= 0 && n <= 65535) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(s, "a port number from 0 (any free port) to 65535");
+    }
+
+    private boolean bool(Setting s) {
+        return switch (text(s).toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(s, "true or false");
+        };
     }
 
     private int positiveInt(Setting s) {

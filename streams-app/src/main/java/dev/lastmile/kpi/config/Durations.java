@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses durations as operators write them: 500ms, 30s, 15m, 1h, 7d, or ISO-8601 (PT15M). */
-final class Durations {
+public final class Durations {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
@@ -14,7 +14,7 @@ final class Durations {
     }
 
     /** @return the duration, or null when {@code text} is not one */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE.matcher(t);
         if (m.matches()) {

@@ -16,7 +16,8 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
                              Duration commitInterval, int streamThreads, Duration windowGrace, Duration idleTimeout,
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
-                             Duration complaintLookback, int routeMinDeliveries, TopicNames topics,
+                             Duration complaintLookback, int routeMinDeliveries, int httpPort, String httpBind,
+                             boolean createOutputTopics, TopicNames topics,
                              Map<String, String> kafkaProperties) {
 
     public PipelineConfig {

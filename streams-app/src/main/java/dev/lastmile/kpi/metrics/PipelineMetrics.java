@@ -12,9 +12,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 public final class PipelineMetrics {
 
     private final MeterRegistry registry;
+    private final KpiGauges gauges;
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.gauges = new KpiGauges(registry);
     }
 
     /** Counters kept in memory only, for replay and tests that do not read them. */
@@ -24,6 +26,21 @@ public final class PipelineMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Shows a KPI record (any family) on the per-region gauges. */
+    public void kpi(Object record) {
+        gauges.observe(record);
+    }
+
+    /** The latest value of a KPI gauge (e.g. lastmile_on_time_ratio) per region, for a summary line. */
+    public java.util.Map<String, Double> latest(String gauge, String window) {
+        return gauges.byRegion(gauge, window, false);
+    }
+
+    /** The value of a KPI gauge in the latest closed (final) window per region. */
+    public java.util.Map<String, Double> latestFinal(String gauge, String window) {
+        return gauges.byRegion(gauge, window, true);
     }
 
     public void recordIn(String topic) {

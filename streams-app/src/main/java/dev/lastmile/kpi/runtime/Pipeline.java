@@ -6,6 +6,7 @@ import dev.lastmile.kpi.topology.TopologyOptions;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -20,11 +21,14 @@ public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Throwable failure;
 
     public Pipeline(PipelineConfig config, TopologyOptions options) {
         this.streams = new KafkaStreams(LastmileTopology.build(config, options), config.streamsProperties());
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(options.metrics().registry());
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -77,10 +81,12 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
     }
 
-    /** Stops without a clean shutdown of the state (tests of crash recovery). */
+    /** Stops without waiting for a clean shutdown (tests of crash recovery). */
     public void closeAbruptly() {
         streams.close(Duration.ZERO);
+        streamsMetrics.close();
     }
 }

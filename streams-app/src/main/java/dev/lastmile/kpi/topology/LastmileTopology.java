@@ -18,6 +18,8 @@ import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -51,7 +53,8 @@ public final class LastmileTopology {
     }
 
     public static Topology build(PipelineConfig config, TopologyOptions options) {
-        StreamsBuilder builder = new StreamsBuilder();
+        // The builder gets the same config as the client, so topology-level settings apply.
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
         Topics topics = Topics.of(config.topics(), options.registry());
         String deliveryTopic = topics.deliveryEvents().name();
         String ticketTopic = topics.ticketEvents().name();
@@ -198,6 +201,7 @@ public final class LastmileTopology {
                         "late"))
                 .defaultBranch(Branched.withConsumer(kpis -> kpis
                         .mapValues(v -> ((WindowOutput.Kpi<OUT>) v).value(), Named.as(kpi.name() + "-record"))
+                        .peek((k, v) -> options.metrics().kpi(v), Named.as(kpi.name() + "-gauges"))
                         .to(output.name(), output.produced(kpi.name() + "-sink")), "kpi"));
     }
 }

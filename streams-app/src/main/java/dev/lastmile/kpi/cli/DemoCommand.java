@@ -1,0 +1,78 @@
+package dev.lastmile.kpi.cli;
+
+import dev.lastmile.kpi.runtime.Demo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run everything on this machine: an embedded Kafka broker, the simulator, the pipeline and the metrics endpoint.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--rate", defaultValue = "200", description = "Events per second, all sources (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--regions", split = ",", defaultValue = "north,south,east,west", description = "Regions.")
+    List<String> regions;
+
+    @Option(names = "--routes", defaultValue = "8", description = "Routes per region (default ${DEFAULT-VALUE}).")
+    int routes;
+
+    @Option(names = "--speedup", defaultValue = "120",
+            description = "Simulated seconds per real second (default ${DEFAULT-VALUE}: an hourly window closes every 30 s).")
+    double speedup;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long, e.g. 10m (default: run until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port for /metrics and /health (default ${DEFAULT-VALUE}; 0: any free port).")
+    int port;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Simulator seed: the same seed, the same events.")
+    long seed;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep broker and state here (default: a temporary directory, removed at the end).")
+    Path dataDir;
+
+    /** 30s, 10m, 1h or ISO-8601, as the configuration reads them. */
+    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = dev.lastmile.kpi.config.Durations.parse(value);
+            if (d == null) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s or 10m");
+            }
+            return d;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (rate <= 0 || speedup <= 0 || routes < 1 || partitions < 1 || regions.isEmpty()) {
+            System.err.println("demo: --rate, --speedup, --routes and --partitions must be positive and --regions not empty");
+            return 2;
+        }
+        Demo demo = Demo.start(new Demo.Options(rate, regions, routes, speedup, seed, port, dataDir, partitions),
+                System.getenv(), System.out);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            demo.close();
+        }, "lastmile-demo-shutdown"));
+        if (duration == null) {
+            stop.await();
+        } else if (!stop.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
+            demo.close();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.lastmile.kpi.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.lastmile.kpi.runtime.Pipeline;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The operations endpoints on one port: {@code /metrics} (Prometheus text format),
+ * {@code /health/live} (503 only once the Streams client is dead: restart me) and
+ * {@code /health/ready} (200 only while the Streams client is RUNNING).
+ */
+public final class OpsServer implements AutoCloseable {
+
+    private final HttpServer server;
+
+    private OpsServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Serves on {@code bindAddress:port}; port 0 picks a free one. */
+    public static OpsServer start(String bindAddress, int port, PrometheusMeterRegistry registry, Pipeline pipeline)
+            throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
+        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "lastmile-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/metrics", exchange -> send(exchange, 200,
+                "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/health/live", exchange -> {
+            boolean dead = pipeline.state() == KafkaStreams.State.ERROR
+                    || pipeline.state() == KafkaStreams.State.NOT_RUNNING && pipeline.failure() != null;
+            send(exchange, dead ? 503 : 200, "text/plain; charset=utf-8",
+                    (dead ? "dead: " : "alive: ") + pipeline.state() + "\n");
+        });
+        server.createContext("/health/ready", exchange -> send(exchange, pipeline.isRunning() ? 200 : 503,
+                "text/plain; charset=utf-8", pipeline.state() + "\n"));
+        server.start();
+        return new OpsServer(server);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

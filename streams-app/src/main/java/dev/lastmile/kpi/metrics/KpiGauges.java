@@ -1,0 +1,157 @@
+package dev.lastmile.kpi.metrics;
+
+import dev.lastmile.kpi.avro.CorrelationLevel;
+import dev.lastmile.kpi.avro.DeliveryKpi;
+import dev.lastmile.kpi.avro.ExperienceKpi;
+import dev.lastmile.kpi.avro.RouteComplaintKpi;
+import dev.lastmile.kpi.avro.SupportKpi;
+import dev.lastmile.kpi.avro.WindowKind;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One gauge per KPI, region and window kind, showing the current window: the hour of the newest
+ * data, or the rolling 24 h ending with that hour (open windows' updates included). A value the
+ * contract leaves null (a zero denominator) shows as NaN. Labels: region and window only.
+ */
+final class KpiGauges {
+
+    /**
+     * The recent windows of one series by end. The newest window start seen marks the newest hour
+     * with data; the current window is the one ending with that hour (for HOURLY, that hour).
+     */
+    private static final class Cell {
+        private static final long HOUR_MS = 3_600_000L;
+        private static final int KEEP = 48;
+        private final java.util.TreeMap<Long, Double> byEnd = new java.util.TreeMap<>();
+        private long newestStart = Long.MIN_VALUE;
+
+        synchronized void update(long start, long end, Double value) {
+            newestStart = Math.max(newestStart, start);
+            byEnd.put(end, value == null ? Double.NaN : value);
+            while (byEnd.size() > KEEP) {
+                byEnd.pollFirstEntry();
+            }
+        }
+
+        /** The window ending with the newest hour with data (or the nearest before it). */
+        synchronized double current() {
+            var e = byEnd.floorEntry(newestStart + HOUR_MS);
+            return e == null ? Double.NaN : e.getValue();
+        }
+
+        /** The window that ended last (for finals: the newest closed window). */
+        synchronized double newest() {
+            return byEnd.isEmpty() ? Double.NaN : byEnd.lastEntry().getValue();
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final Map<String, Cell> cells = new ConcurrentHashMap<>();
+    /** The same values from final records only (closed windows), for summaries; not exported. */
+    private final Map<String, Cell> finals = new ConcurrentHashMap<>();
+    private final ThreadLocal<Boolean> currentIsFinal = ThreadLocal.withInitial(() -> false);
+    private final Map<String, AtomicLong> lastUpdate = new ConcurrentHashMap<>();
+
+    KpiGauges(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void observe(Object record) {
+        currentIsFinal.set(record instanceof org.apache.avro.specific.SpecificRecord r
+                && Boolean.TRUE.equals(r.get(r.getSchema().getField("final").pos())));
+        if (record instanceof DeliveryKpi k) {
+            String w = window(k.getWindow());
+            long start = k.getWindowStart().toEpochMilli();
+            String r = k.getRegion();
+            set("lastmile_on_time_ratio", "On-time rate: DELIVERED on or before promised_by over deliveries", r, w, start, k.getOnTimeRate());
+            set("lastmile_delivery_success_ratio", "Delivery success rate: DELIVERED over deliveries", r, w, start, k.getSuccessRate());
+            set("lastmile_delivery_delay_seconds", "Mean delay of late DELIVERED events", r, w, start, minutes(k.getAvgDelayMinutes()));
+            set("lastmile_cost_per_delivery_cents", "Cost per delivery attempt, cents", r, w, start, k.getCostPerDeliveryCents());
+            set("lastmile_deliveries", "Terminal deliveries in the window (sample size of the delivery KPIs)", r, w, start, (double) k.getDeliveries());
+            touched("delivery");
+        } else if (record instanceof SupportKpi k && k.getCategory() == null) {
+            String w = window(k.getWindow());
+            long start = k.getWindowStart().toEpochMilli();
+            String r = k.getRegion();
+            set("lastmile_first_contact_resolution_ratio", "Resolved tickets with no customer reply or escalation before resolution", r, w, start, k.getFirstContactResolutionRate());
+            set("lastmile_escalation_ratio", "Resolved tickets escalated before resolution", r, w, start, k.getEscalationRate());
+            set("lastmile_repeat_contact_ratio", "Resolved tickets with a customer reply before resolution", r, w, start, k.getRepeatContactRate());
+            set("lastmile_resolution_time_seconds", "Mean time from OPENED to first RESOLVED", r, w, start, minutes(k.getAvgResolutionMinutes()));
+            set("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", r, w, start, minutes(k.getAvgFirstResponseMinutes()));
+            set("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", r, w, start, (double) k.getResolved());
+            set("lastmile_tickets_opened", "OPENED ticket events in the window", r, w, start, (double) k.getOpened());
+            touched("support");
+        } else if (record instanceof ExperienceKpi k) {
+            String w = window(k.getWindow());
+            long start = k.getWindowStart().toEpochMilli();
+            String r = k.getRegion();
+            set("lastmile_csat_ratio", "Share of CSAT scores 4 or 5", r, w, start, k.getCsatRate());
+            set("lastmile_csat_score", "Mean CSAT score (1-5)", r, w, start, k.getCsatAvg());
+            set("lastmile_nps_score", "Net promoter score (-100..100)", r, w, start, k.getNps());
+            set("lastmile_ces_score", "Mean customer effort score (1-7)", r, w, start, k.getCesAvg());
+            set("lastmile_csat_responses", "CSAT responses in the window", r, w, start, (double) k.getCsatResponses());
+            set("lastmile_nps_responses", "NPS responses in the window", r, w, start, (double) k.getNpsResponses());
+            touched("experience");
+        } else if (record instanceof RouteComplaintKpi k && k.getLevel() == CorrelationLevel.REGION) {
+            String w = window(k.getWindow());
+            long start = k.getWindowStart().toEpochMilli();
+            String r = k.getRegion();
+            set("lastmile_route_complaint_correlation", "Pearson r of route late rate and complaint rate", r, w, start, k.getPearsonR());
+            set("lastmile_route_hotspots", "Routes whose late and complaint rates are both 1.5x the region's", r, w, start, (double) k.getHotspots().size());
+            set("lastmile_complaint_ratio", "Complaints attributed to the region's routes per delivery", r, w, start, k.getComplaintRate());
+            set("lastmile_route_late_ratio", "Late or failed deliveries per delivery over the region's routes", r, w, start, k.getLateRate());
+            touched("route_complaints");
+        }
+    }
+
+    /** Latest value of a gauge per region (of closed windows only, if asked), for a summary line. */
+    Map<String, Double> byRegion(String name, String window, boolean finalOnly) {
+        Map<String, Double> out = new TreeMap<>();
+        String prefix = name + "|" + window + "|";
+        (finalOnly ? finals : cells).forEach((key, cell) -> {
+            if (key.startsWith(prefix)) {
+                out.put(key.substring(prefix.length()), finalOnly ? cell.newest() : cell.current());
+            }
+        });
+        return out;
+    }
+
+    private void set(String name, String help, String region, String window, long windowStart, Double value) {
+        long end = windowStart + (window.equals("hourly") ? Cell.HOUR_MS : 24 * Cell.HOUR_MS);
+        Cell cell = cells.computeIfAbsent(name + "|" + window + "|" + region, key -> {
+            Cell c = new Cell();
+            Gauge.builder(name, c, Cell::current).description(help).tag("region", region).tag("window", window)
+                    .register(registry);
+            return c;
+        });
+        cell.update(windowStart, end, value);
+        if (currentIsFinal.get()) {
+            finals.computeIfAbsent(name + "|" + window + "|" + region, key -> new Cell()).update(windowStart, end, value);
+        }
+    }
+
+    private void touched(String kpi) {
+        lastUpdate.computeIfAbsent(kpi, k -> {
+            AtomicLong t = new AtomicLong();
+            Gauge.builder("lastmile_kpi_last_update_timestamp_seconds", t, x -> x.get() / 1000.0)
+                    .description("Wall-clock time the pipeline last emitted a record of this KPI family")
+                    .tag("kpi", k).register(registry);
+            return t;
+        }).set(Instant.now().toEpochMilli());
+    }
+
+    private static Double minutes(Double m) {
+        return m == null ? null : m * 60;
+    }
+
+    private static String window(WindowKind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+}

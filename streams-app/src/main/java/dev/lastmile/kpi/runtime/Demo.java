@@ -1,0 +1,232 @@
+package dev.lastmile.kpi.runtime;
+
+import dev.lastmile.kpi.config.ConfigLoader;
+import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.embedded.EmbeddedKafka;
+import dev.lastmile.kpi.http.OpsServer;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.metrics.Registries;
+import dev.lastmile.kpi.serde.MockSchemaRegistry;
+import dev.lastmile.kpi.serde.SchemaRegistryClient;
+import dev.lastmile.kpi.sim.KafkaSimulation;
+import dev.lastmile.kpi.sim.SimulationSettings;
+import dev.lastmile.kpi.topology.TopologyOptions;
+import dev.lastmile.kpi.topology.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Everything a newcomer needs on one machine: a real Kafka broker in this JVM, the contract's
+ * topics, the simulator playing realistic traffic, the pipeline, and the metrics and health
+ * endpoints; plus a summary line per region every few seconds. Closing stops it all and removes
+ * its data unless a data directory was given.
+ */
+public final class Demo implements AutoCloseable {
+
+    /** Events a delivery brings on average (3 delivery events, tickets and surveys): to turn a rate into deliveries. */
+    static final double EVENTS_PER_DELIVERY = 3.6;
+
+    /**
+     * @param rate     events per second of wall-clock time, all sources together
+     * @param speedup  simulated seconds per wall-clock second
+     * @param dataDir  where broker and state live and stay; null for a temporary directory
+     */
+    public record Options(double rate, List<String> regions, int routes, double speedup, long seed, int port,
+                          Path dataDir, int partitions) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final Path dataDir;
+    private final boolean temporary;
+    private EmbeddedKafka kafka;
+    private Pipeline pipeline;
+    private OpsServer http;
+    private KafkaSimulation simulation;
+    private PipelineMetrics metrics;
+    private PrometheusMeterRegistry registry;
+    private String registryScope;
+    private ScheduledExecutorService summaries;
+    private Instant simulatedStart;
+    private long wallStart;
+    private boolean closed;
+
+    private Demo(Options options, PrintStream out) throws IOException {
+        this.options = options;
+        this.out = out;
+        this.temporary = options.dataDir() == null;
+        this.dataDir = temporary ? Files.createTempDirectory("lastmile-demo-") : options.dataDir();
+    }
+
+    public static Demo start(Options options, Map<String, String> environment, PrintStream out) throws Exception {
+        Demo demo = new Demo(options, out);
+        try {
+            demo.boot(environment);
+            return demo;
+        } catch (Exception | Error e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    private void boot(Map<String, String> environment) throws Exception {
+        out.println("lastmile-kpi demo: starting an embedded Kafka broker ...");
+        kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
+        registryScope = "demo-" + UUID.randomUUID();
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", kafka.bootstrapServers());
+        settings.put("schema.registry.url", "mock://" + registryScope);
+        settings.put("state.dir", dataDir.resolve("state").toString());
+        settings.put("application.id", "lastmile-kpi-demo");
+        settings.put("http.port", Integer.toString(options.port()));
+        PipelineConfig config = ConfigLoader.defaults().environment(environment).overrides(settings).load();
+        try (Admin admin = kafka.admin()) {
+            TopicSetup.createAll(admin, config, options.partitions());
+        }
+        registry = Registries.prometheus();
+        metrics = new PipelineMetrics(registry);
+        SchemaRegistryClient schemas = MockSchemaRegistry.forScope(registryScope);
+        Map<String, Integer> partitions = new HashMap<>();
+        config.topics().inputs().forEach(t -> partitions.put(t, options.partitions()));
+        pipeline = new Pipeline(config, new TopologyOptions(schemas, metrics, partitions, false)).start();
+        http = OpsServer.start(config.httpBind(), options.port(), registry, pipeline);
+
+        // Simulated time starts 3 days back, so the demo can run ~48 min at 120x before events
+        // would be more than a day ahead of the wall clock (which the contract rejects).
+        simulatedStart = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
+        double deliveriesPerHour = options.rate() * 3600 / options.speedup() / EVENTS_PER_DELIVERY
+                / options.regions().size();
+        SimulationSettings sim = SimulationSettings.defaults(options.seed(), simulatedStart)
+                .withRegions(options.regions()).withRoutes(options.routes()).withDeliveriesPerHour(deliveriesPerHour);
+        simulation = new KafkaSimulation(config.clientProperties(), Topics.of(config.topics(), schemas), sim,
+                options.speedup());
+        wallStart = System.currentTimeMillis();
+        Thread simThread = new Thread(simulation, "lastmile-simulator");
+        simThread.setDaemon(true);
+        simThread.start();
+
+        banner(config);
+        summaries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lastmile-summary");
+            t.setDaemon(true);
+            return t;
+        });
+        summaries.scheduleAtFixedRate(this::printSummary, 5, 5, TimeUnit.SECONDS);
+    }
+
+    private void banner(PipelineConfig config) {
+        String url = "http://localhost:" + http.port();
+        out.println("lastmile-kpi demo is running (Ctrl-C stops it" + (temporary ? " and removes its data)" : ")"));
+        out.println("  Kafka broker     " + kafka.bootstrapServers());
+        out.println("  metrics          " + url + "/metrics");
+        out.println("  health           " + url + "/health/live  " + url + "/health/ready");
+        out.println("  inputs           " + String.join(", ", config.topics().inputs()));
+        out.println("  KPI topics       " + String.join(", ", config.topics().kpiDelivery(), config.topics().kpiSupport(),
+                config.topics().kpiExperience(), config.topics().kpiRouteComplaints()));
+        out.println("  DLQ / late       " + config.topics().dlq() + ", " + config.topics().lateEvents());
+        out.printf("  simulation       %s, %d routes each, %.0f events/s, %.0fx speed-up from %s (seed %d)%n",
+                String.join(",", options.regions()), options.routes(), options.rate(), options.speedup(),
+                simulatedStart, options.seed());
+        out.println("  ground truth     route <region>-r01 runs late and draws complaints; "
+                + options.regions().get(0) + "'s on-time rate dips from simulated hour 6 to 9");
+    }
+
+    /**
+     * One line per region: on-time rate of the last closed hour and of the last 24 h, FCR and CSAT
+     * rate of the last 24 h, and how many routes are hotspots.
+     */
+    void printSummary() {
+        try {
+            Instant simulatedNow = simulatedStart.plusMillis(
+                    (long) ((System.currentTimeMillis() - wallStart) * options.speedup()));
+            out.printf("[%s] pipeline %s, %,d events sent, %.0f in DLQ, %.0f late%n",
+                    simulatedNow.truncatedTo(ChronoUnit.MINUTES), pipeline.state(), simulation.sent(),
+                    total("lastmile.dlq.records"), total("lastmile.late.records"));
+            Map<String, Double> onTimeHour = metrics.latestFinal("lastmile_on_time_ratio", "hourly");
+            Map<String, Double> onTimeDay = metrics.latest("lastmile_on_time_ratio", "rolling_24h");
+            Map<String, Double> fcr = metrics.latest("lastmile_first_contact_resolution_ratio", "rolling_24h");
+            Map<String, Double> csat = metrics.latest("lastmile_csat_ratio", "rolling_24h");
+            Map<String, Double> hotspots = metrics.latest("lastmile_route_hotspots", "rolling_24h");
+            for (String region : options.regions()) {
+                Double hour = onTimeHour.get(region);
+                out.printf("  %-8s on-time last hour %s%s 24h %s | FCR 24h %s | CSAT 24h %s | route hotspots %s%n",
+                        region, fmt(hour), hour != null && hour < 0.93 ? " (below 0.93)" : "",
+                        fmt(onTimeDay.get(region)), fmt(fcr.get(region)), fmt(csat.get(region)),
+                        hotspots.get(region) == null ? "-" : String.format("%.0f", hotspots.get(region)));
+            }
+        } catch (RuntimeException e) {
+            out.println("summary unavailable: " + e);
+        }
+    }
+
+    private double total(String counter) {
+        return registry.find(counter).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private static String fmt(Double v) {
+        return v == null || v.isNaN() ? "  -  " : String.format("%.3f", v);
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (summaries != null) {
+            summaries.shutdownNow();
+        }
+        if (simulation != null) {
+            simulation.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (registryScope != null) {
+            MockSchemaRegistry.dropScope(registryScope);
+        }
+        if (temporary) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // a temporary directory; the OS cleans it eventually
+            }
+        }
+        out.println("lastmile-kpi demo stopped" + (temporary ? "; temporary data removed" : "; data kept in " + dataDir));
+    }
+}
