@@ -1,6 +1,11 @@
 package dev.lastmile.kpi.metrics;
 
+import io.micrometer.core.instrument.Meter;
+import java.util.Arrays;
+import java.util.Set;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -12,11 +17,40 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 /** The Prometheus registry of a running pipeline, with JVM and process metrics bound. */
 public final class Registries {
 
+    /**
+     * Keeps every exported meter within Prometheus conventions as {@code promtool check metrics}
+     * checks them, whatever a library registers: a meter in nanoseconds or milliseconds (some Kafka
+     * client internals, process CPU time) is left out rather than exported under a wrong unit; a
+     * non-histogram named "*.count" is renamed ("connection.count" becomes "connections"); and a
+     * meter without help text (a few Kafka client latencies) is left out.
+     */
+    static final MeterFilter PROMETHEUS_CONVENTIONS = new MeterFilter() {
+        private static final Set<String> ABBREVIATED_UNITS = Set.of("ns", "ms");
+
+        @Override
+        public MeterFilterReply accept(Meter.Id id) {
+            boolean noHelp = id.getDescription() == null || id.getDescription().isBlank();
+            boolean abbreviated = id.getBaseUnit() != null && ABBREVIATED_UNITS.contains(id.getBaseUnit())
+                    || Arrays.stream(id.getName().split("[.\\-_]")).anyMatch(ABBREVIATED_UNITS::contains);
+            return noHelp || abbreviated ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+        }
+
+        @Override
+        public Meter.Id map(Meter.Id id) {
+            String name = id.getName();
+            if ((name.endsWith(".count") || name.endsWith("-count")) && id.getType() != Meter.Type.COUNTER) {
+                return id.withName(name.substring(0, name.length() - ".count".length()) + "s");
+            }
+            return id;
+        }
+    };
+
     private Registries() {
     }
 
     public static PrometheusMeterRegistry prometheus() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(PROMETHEUS_CONVENTIONS);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -3,6 +3,7 @@ package dev.lastmile.kpi.runtime;
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
+import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
@@ -57,6 +58,7 @@ public final class Demo implements AutoCloseable {
     private final Path dataDir;
     private final boolean temporary;
     private EmbeddedKafka kafka;
+    private EmbeddedSchemaRegistry schemaRegistry;
     private Pipeline pipeline;
     private OpsServer http;
     private KafkaSimulation simulation;
@@ -103,6 +105,7 @@ public final class Demo implements AutoCloseable {
         registry = Registries.prometheus();
         metrics = new PipelineMetrics(registry);
         SchemaRegistryClient schemas = MockSchemaRegistry.forScope(registryScope);
+        schemaRegistry = EmbeddedSchemaRegistry.start(schemas); // for consumers in other processes
         Map<String, Integer> partitions = new HashMap<>();
         config.topics().inputs().forEach(t -> partitions.put(t, options.partitions()));
         pipeline = new Pipeline(config, new TopologyOptions(schemas, metrics, partitions, false)).start();
@@ -137,6 +140,7 @@ public final class Demo implements AutoCloseable {
         out.println("  Kafka broker     " + kafka.bootstrapServers());
         out.println("  metrics          " + url + "/metrics");
         out.println("  health           " + url + "/health/live  " + url + "/health/ready");
+        out.println("  schema registry  " + schemaRegistry.url() + "  (Confluent API, for your own consumers)");
         out.println("  inputs           " + String.join(", ", config.topics().inputs()));
         out.println("  KPI topics       " + String.join(", ", config.topics().kpiDelivery(), config.topics().kpiSupport(),
                 config.topics().kpiExperience(), config.topics().kpiRouteComplaints()));
@@ -213,6 +217,9 @@ public final class Demo implements AutoCloseable {
         }
         if (http != null) {
             http.close();
+        }
+        if (schemaRegistry != null) {
+            schemaRegistry.close();
         }
         if (kafka != null) {
             kafka.close();

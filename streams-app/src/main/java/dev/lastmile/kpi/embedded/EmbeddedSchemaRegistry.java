@@ -1,0 +1,82 @@
+package dev.lastmile.kpi.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.lastmile.kpi.serde.SchemaRegistryClient;
+import dev.lastmile.kpi.serde.SchemaRegistryException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.avro.Schema;
+
+/**
+ * The two Confluent Schema Registry endpoints a producer and a consumer use
+ * ({@code POST /subjects/{subject}/versions}, {@code GET /schemas/ids/{id}}), served over HTTP
+ * from an in-memory registry. It lets other processes (a second pipeline instance, a consumer
+ * on the demo's KPI topics) share the ids of an embedded setup; not a production registry.
+ */
+public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
+    private final HttpServer server;
+
+    private EmbeddedSchemaRegistry(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Serves {@code backing} on 127.0.0.1 and a free port. */
+    public static EmbeddedSchemaRegistry start(SchemaRegistryClient backing) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> handle(exchange, backing));
+        server.start();
+        return new EmbeddedSchemaRegistry(server);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private static void handle(HttpExchange exchange, SchemaRegistryClient backing) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        try {
+            if (exchange.getRequestMethod().equals("POST") && path.startsWith("/subjects/")
+                    && path.endsWith("/versions")) {
+                String subject = URLDecoder.decode(path.substring("/subjects/".length(),
+                        path.length() - "/versions".length()), StandardCharsets.UTF_8);
+                JsonNode body = JSON.readTree(exchange.getRequestBody());
+                Schema schema = new Schema.Parser().parse(body.get("schema").asText());
+                reply(exchange, 200, Map.of("id", backing.register(subject, schema)));
+            } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/schemas/ids/")) {
+                int id = Integer.parseInt(path.substring("/schemas/ids/".length()));
+                reply(exchange, 200, Map.of("schema", backing.schemaById(id).toString()));
+            } else {
+                reply(exchange, 404, Map.of("error_code", 404, "message", "not served here: " + path));
+            }
+        } catch (SchemaRegistryException | NumberFormatException e) {
+            reply(exchange, 404, Map.of("error_code", 40403, "message", String.valueOf(e.getMessage())));
+        } catch (RuntimeException e) {
+            reply(exchange, 422, Map.of("error_code", 42201, "message", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
