@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
 class BacklogIntegrationTest {
 
     private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
-    private static final int PARTITIONS = 3;
+    static final int PARTITIONS = 3;
     private static final int DAYS = 3;
     private static final int EVENTS = 30_000;
     private static final List<String> REGIONS = List.of("north", "south", "east", "west");
@@ -60,64 +60,21 @@ class BacklogIntegrationTest {
             throws Exception {
         try (ItEnvironment env = new ItEnvironment(kafka, Map.of())) {
             env.createTopics(PARTITIONS);
-            ExpectedDeliveryKpis expected = new ExpectedDeliveryKpis();
-            Random random = new Random(42);
-            // Per partition, events in time order with up to 5 minutes of disorder; partitions of
-            // very different sizes, so they are read at different event-time speeds.
-            int[] share = {55, 30, 15};
-            try (KafkaProducer<String, DeliveryEvent> producer = env.producer(Serdes.String().serializer(),
-                    env.topics.deliveryEvents().valueSerde().serializer())) {
-                for (int p = 0; p < PARTITIONS; p++) {
-                    List<DeliveryEvent> events = partitionEvents(random, p, EVENTS * share[p] / 100);
-                    for (DeliveryEvent e : events) {
-                        producer.send(new ProducerRecord<>(env.topics.deliveryEvents().name(), p,
-                                e.getEventTime().toEpochMilli(), e.getDeliveryId(), e));
-                        expected.add(e);
-                        if (random.nextInt(100) == 0) { // a producer retry: the same event again
-                            producer.send(new ProducerRecord<>(env.topics.deliveryEvents().name(), p,
-                                    e.getEventTime().toEpochMilli(), e.getDeliveryId(), e));
-                        }
-                    }
-                }
-                // Each partition then moves past the last window's end + grace, closing everything.
-                Instant closeAll = START.plus(Duration.ofDays(DAYS + 1)).plus(Duration.ofHours(2));
-                for (int p = 0; p < PARTITIONS; p++) {
-                    DeliveryEvent clock = event("clock-" + p, "zz-clock", DeliveryStatus.DELIVERED, closeAll, 0);
-                    producer.send(new ProducerRecord<>(env.topics.deliveryEvents().name(), p,
-                            closeAll.toEpochMilli(), clock.getDeliveryId(), clock));
-                }
-                producer.flush();
-            }
+            ExpectedDeliveryKpis expected = produceBacklog(env, EVENTS);
 
             TopologyOptions options = new TopologyOptions(env.registry, PipelineMetrics.inMemory(),
                     Map.of(env.config.topics().deliveryEvents(), PARTITIONS,
-                            env.config.topics().ticketEvents(), 1, env.config.topics().surveyResponses(), 1), false);
+                            env.config.topics().ticketEvents(), PARTITIONS, env.config.topics().surveyResponses(), PARTITIONS), false);
             List<ConsumerRecord<String, DeliveryKpi>> records;
             try (Pipeline pipeline = new Pipeline(env.config, options).start()) {
                 int wanted = expected.windows.size();
                 records = env.readUntil(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
                         env.topics.kpiDelivery().valueSerde().deserializer(),
-                        read -> finals(read).size() >= wanted, Duration.ofSeconds(180));
+                        read -> ExpectedDeliveryKpis.finals(read).size() >= wanted, Duration.ofSeconds(180));
                 assertThat(pipeline.failure()).isNull();
             }
 
-            Map<String, DeliveryKpi> finals = finals(records);
-            assertThat(finals.keySet()).containsExactlyInAnyOrderElementsOf(expected.windows.keySet());
-            long finalCount = records.stream().filter(r -> r.value().getFinal$()
-                    && !r.value().getRegion().equals("zz-clock")).count();
-            assertThat(finalCount).as("exactly one final record per key and window").isEqualTo(finals.size());
-            expected.windows.forEach((key, sums) -> {
-                DeliveryKpi k = finals.get(key);
-                assertThat(k.getDeliveries()).as(key).isEqualTo(sums.deliveries);
-                assertThat(k.getDelivered()).as(key).isEqualTo(sums.delivered);
-                assertThat(k.getFailed()).as(key).isEqualTo(sums.failed);
-                assertThat(k.getOnTime()).as(key).isEqualTo(sums.onTime);
-                assertThat(k.getLateDelivered()).as(key).isEqualTo(sums.late);
-                assertThat(k.getCostCents()).as(key).isEqualTo(sums.cost);
-                assertThat(k.getOnTimeRate()).as(key).isEqualTo((double) sums.onTime / sums.deliveries);
-                assertThat(k.getAvgDelayMinutes()).as(key)
-                        .isEqualTo(sums.late == 0 ? null : sums.delayMillis / 60_000.0 / sums.late);
-            });
+            expected.assertMatches(records);
             assertThat(env.readAll(env.topics.lateEvents().name(), Serdes.ByteArray().deserializer(),
                     Serdes.ByteArray().deserializer())).as("late records").isEmpty();
             assertThat(env.readAll(env.topics.dlq().name(), Serdes.ByteArray().deserializer(),
@@ -125,19 +82,42 @@ class BacklogIntegrationTest {
         }
     }
 
-    /** Final records by "region|WINDOW|startMillis", leaving out the clock region. */
-    private static Map<String, DeliveryKpi> finals(List<ConsumerRecord<String, DeliveryKpi>> records) {
-        Map<String, DeliveryKpi> finals = new HashMap<>();
-        for (ConsumerRecord<String, DeliveryKpi> r : records) {
-            DeliveryKpi k = r.value();
-            if (k.getFinal$() && !k.getRegion().equals("zz-clock")) {
-                finals.put(k.getRegion() + "|" + k.getWindow() + "|" + k.getWindowStart().toEpochMilli(), k);
+    /**
+     * Writes a {@value DAYS}-day backlog of about {@code events} delivery events to the
+     * {@value PARTITIONS} partitions of the delivery topic, in time order per partition with up to
+     * 5 minutes of disorder, partitions of very different sizes (so they are read at different
+     * event-time speeds), 1% producer retries; then one clock event per partition past every
+     * window's end + grace. Returns the brute-force expectation.
+     */
+    static ExpectedDeliveryKpis produceBacklog(ItEnvironment env, int total) {
+        ExpectedDeliveryKpis expected = new ExpectedDeliveryKpis();
+        Random random = new Random(42);
+        int[] share = {55, 30, 15};
+        String topic = env.topics.deliveryEvents().name();
+        try (KafkaProducer<String, DeliveryEvent> producer = env.producer(Serdes.String().serializer(),
+                env.topics.deliveryEvents().valueSerde().serializer())) {
+            for (int p = 0; p < PARTITIONS; p++) {
+                for (DeliveryEvent e : partitionEvents(random, p, total * share[p] / 100)) {
+                    long time = e.getEventTime().toEpochMilli();
+                    producer.send(new ProducerRecord<>(topic, p, time, e.getDeliveryId(), e));
+                    expected.add(e);
+                    if (random.nextInt(100) == 0) { // a producer retry: the same event again
+                        producer.send(new ProducerRecord<>(topic, p, time, e.getDeliveryId(), e));
+                    }
+                }
             }
+            Instant closeAll = START.plus(Duration.ofDays(DAYS + 1)).plus(Duration.ofHours(2));
+            for (int p = 0; p < PARTITIONS; p++) {
+                DeliveryEvent clock = event("clock-" + p, ExpectedDeliveryKpis.CLOCK_REGION, DeliveryStatus.DELIVERED,
+                        closeAll, 0);
+                producer.send(new ProducerRecord<>(topic, p, closeAll.toEpochMilli(), clock.getDeliveryId(), clock));
+            }
+            producer.flush();
         }
-        return finals;
+        return expected;
     }
 
-    private static List<DeliveryEvent> partitionEvents(Random random, int partition, int count) {
+    static List<DeliveryEvent> partitionEvents(Random random, int partition, int count) {
         long span = Duration.ofDays(DAYS).toMillis();
         List<DeliveryEvent> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -152,7 +132,7 @@ class BacklogIntegrationTest {
     }
 
     /** An event {@code minutesLate} after its promise (negative: early). */
-    private static DeliveryEvent event(String id, String region, DeliveryStatus status, Instant time, int minutesLate) {
+    static DeliveryEvent event(String id, String region, DeliveryStatus status, Instant time, int minutesLate) {
         return DeliveryEvent.newBuilder().setEventId("ev-" + id).setDeliveryId("d-" + id)
                 .setRouteId(region + "-r" + (Math.abs(id.hashCode()) % 7)).setDriverId("drv-" + (Math.abs(id.hashCode()) % 50))
                 .setRegion(region).setStatus(status).setEventTime(time)

@@ -1,11 +1,16 @@
 package dev.lastmile.kpi.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.lastmile.kpi.avro.DeliveryEvent;
+import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Delivery KPIs recomputed from the produced events by brute force, independently of the
@@ -15,6 +20,8 @@ import java.util.TreeMap;
 final class ExpectedDeliveryKpis {
 
     static final long HOUR = 3_600_000L;
+    /** Region of the events tests send only to move event time past every window. */
+    static final String CLOCK_REGION = "zz-clock";
 
     /** Plain sums of one window. */
     static final class Sums {
@@ -29,6 +36,39 @@ final class ExpectedDeliveryKpis {
 
     final Map<String, Sums> windows = new TreeMap<>();
     private final Set<String> seenEventIds = new HashSet<>();
+
+    /** Final records by "region|WINDOW|startMillis", leaving out the clock region. */
+    static Map<String, DeliveryKpi> finals(List<ConsumerRecord<String, DeliveryKpi>> records) {
+        Map<String, DeliveryKpi> finals = new TreeMap<>();
+        for (ConsumerRecord<String, DeliveryKpi> r : records) {
+            DeliveryKpi k = r.value();
+            if (k.getFinal$() && !k.getRegion().equals(CLOCK_REGION)) {
+                finals.put(k.getRegion() + "|" + k.getWindow() + "|" + k.getWindowStart().toEpochMilli(), k);
+            }
+        }
+        return finals;
+    }
+
+    /** Every expected window has exactly one final record, equal to the recomputation. */
+    void assertMatches(List<ConsumerRecord<String, DeliveryKpi>> records) {
+        Map<String, DeliveryKpi> finals = finals(records);
+        assertThat(finals.keySet()).containsExactlyInAnyOrderElementsOf(windows.keySet());
+        long finalCount = records.stream().filter(r -> r.value().getFinal$()
+                && !r.value().getRegion().equals(CLOCK_REGION)).count();
+        assertThat(finalCount).as("exactly one final record per key and window").isEqualTo(finals.size());
+        windows.forEach((key, sums) -> {
+            DeliveryKpi k = finals.get(key);
+            assertThat(k.getDeliveries()).as(key).isEqualTo(sums.deliveries);
+            assertThat(k.getDelivered()).as(key).isEqualTo(sums.delivered);
+            assertThat(k.getFailed()).as(key).isEqualTo(sums.failed);
+            assertThat(k.getOnTime()).as(key).isEqualTo(sums.onTime);
+            assertThat(k.getLateDelivered()).as(key).isEqualTo(sums.late);
+            assertThat(k.getCostCents()).as(key).isEqualTo(sums.cost);
+            assertThat(k.getOnTimeRate()).as(key).isEqualTo((double) sums.onTime / sums.deliveries);
+            assertThat(k.getAvgDelayMinutes()).as(key)
+                    .isEqualTo(sums.late == 0 ? null : sums.delayMillis / 60_000.0 / sums.late);
+        });
+    }
 
     void add(DeliveryEvent e) {
         if (!seenEventIds.add(e.getEventId())) {

@@ -40,6 +40,8 @@ final class ItEnvironment implements AutoCloseable {
     final Path stateDir;
     final PipelineConfig config;
     final Topics topics;
+    /** The settings {@link #config} was built from, for another instance of the same pipeline. */
+    final Map<String, String> settings;
     private final EmbeddedKafka kafka;
 
     ItEnvironment(EmbeddedKafka kafka, Map<String, String> overrides) throws IOException {
@@ -58,16 +60,22 @@ final class ItEnvironment implements AutoCloseable {
         settings.put("commit.interval", "200ms");
         settings.put("kafka.consumer.session.timeout.ms", "10000");
         settings.putAll(overrides);
+        this.settings = Map.copyOf(settings);
         this.config = ConfigLoader.defaults().overrides(settings).load();
         this.topics = Topics.of(config.topics(), registry);
     }
 
-    /** Creates the inputs with the given partition counts and every output topic. */
-    void createTopics(int deliveryPartitions) {
+    /** The same pipeline's configuration with some settings changed (e.g. another state.dir). */
+    PipelineConfig configWith(Map<String, String> changes) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putAll(changes);
+        return ConfigLoader.defaults().overrides(all).load();
+    }
+
+    /** Creates every input with {@code partitions} partitions, and every output topic. */
+    void createTopics(int partitions) {
         Map<String, Integer> all = new HashMap<>();
-        all.put(config.topics().deliveryEvents(), deliveryPartitions);
-        all.put(config.topics().ticketEvents(), 1);
-        all.put(config.topics().surveyResponses(), 1);
+        config.topics().inputs().forEach(t -> all.put(t, partitions));
         config.topics().outputs().forEach(t -> all.put(t, 2));
         kafka.createTopics(all);
     }

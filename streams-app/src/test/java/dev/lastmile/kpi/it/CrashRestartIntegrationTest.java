@@ -1,0 +1,104 @@
+package dev.lastmile.kpi.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lastmile.kpi.avro.DeliveryKpi;
+import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.embedded.EmbeddedKafka;
+import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.runtime.Pipeline;
+import dev.lastmile.kpi.topology.TopologyOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A pipeline process killed with SIGKILL in the middle of a backlog, and a new instance on a fresh
+ * state directory (so it rebuilds its state from the changelogs) finishing the job: every final
+ * KPI equals the recomputation, nothing lost and nothing counted twice, exactly one final record
+ * per window in what read_committed consumers see.
+ */
+@Tag("integration")
+@Timeout(300)
+class CrashRestartIntegrationTest {
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldLoseNothingAndCountNothingTwiceWhenTheProcessIsKilledMidRun() throws Exception {
+        try (ItEnvironment env = new ItEnvironment(kafka, Map.of());
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(env.registry)) {
+            env.createTopics(BacklogIntegrationTest.PARTITIONS);
+            ExpectedDeliveryKpis expected = BacklogIntegrationTest.produceBacklog(env, 24_000);
+
+            Process first = startPipelineProcess(env, registry.url(), Files.createTempDirectory("lastmile-crash-a-"));
+            try {
+                List<ConsumerRecord<String, DeliveryKpi>> before = env.readUntil(env.topics.kpiDelivery().name(),
+                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                        read -> !ExpectedDeliveryKpis.finals(read).isEmpty(), Duration.ofSeconds(120));
+                assertThat(ExpectedDeliveryKpis.finals(before)).as("finals before the crash").isNotEmpty()
+                        .hasSizeLessThan(expected.windows.size());
+            } finally {
+                first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, open transaction left
+                assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+
+            PipelineConfig config = env.configWith(Map.of(
+                    "state.dir", Files.createTempDirectory("lastmile-crash-b-").toString()));
+            TopologyOptions options = new TopologyOptions(env.registry, PipelineMetrics.inMemory(),
+                    Map.of(env.config.topics().deliveryEvents(), BacklogIntegrationTest.PARTITIONS,
+                            env.config.topics().ticketEvents(), BacklogIntegrationTest.PARTITIONS, env.config.topics().surveyResponses(), BacklogIntegrationTest.PARTITIONS), false);
+            List<ConsumerRecord<String, DeliveryKpi>> records;
+            try (Pipeline pipeline = new Pipeline(config, options).start()) {
+                int wanted = expected.windows.size();
+                records = env.readUntil(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
+                        env.topics.kpiDelivery().valueSerde().deserializer(),
+                        read -> ExpectedDeliveryKpis.finals(read).size() >= wanted, Duration.ofSeconds(180));
+                assertThat(pipeline.failure()).isNull();
+            }
+            expected.assertMatches(records);
+            assertThat(env.readAll(env.topics.lateEvents().name(), Serdes.ByteArray().deserializer(),
+                    Serdes.ByteArray().deserializer())).as("late records").isEmpty();
+        }
+    }
+
+    /** The production `run` command in its own JVM, slowed down so it is killed mid-backlog. */
+    private static Process startPipelineProcess(ItEnvironment env, String registryUrl, Path stateDir)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.lastmile.kpi.cli.Main", "run"));
+        Map<String, String> settings = new java.util.TreeMap<>(env.settings);
+        settings.put("schema.registry.url", registryUrl);
+        settings.put("state.dir", stateDir.toString());
+        settings.put("http.port", "0");
+        settings.put("kafka.max.poll.records", "25");
+        settings.forEach((k, v) -> {
+            command.add("--set");
+            command.add(k + "=" + v);
+        });
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Files.createTempFile("lastmile-crash-run-", ".log").toFile()).start();
+    }
+}
