@@ -1,29 +1,38 @@
 package dev.lastmile.kpi.cli;
 
+import dev.lastmile.kpi.config.ConfigLoader;
+import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.runtime.TopicSetup;
+import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.sim.JsonLinesHistory;
+import dev.lastmile.kpi.sim.KafkaSimulation;
 import dev.lastmile.kpi.sim.SimulationSettings;
+import dev.lastmile.kpi.topology.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Generate realistic delivery, ticket and survey events with known problems, as a JSON Lines history.",
-        footer = {"", "Ground truth: route <region>-r01 is late ~25% of the time (others <1%) and draws complaints; the first "
+        description = {"Generate realistic delivery, ticket and survey events with known problems:",
+            "into a JSON Lines history (--output), or live into the input topics of a cluster (the --config/--set settings)."},
+        footer = {"", "Ground truth: route <region>-r01 is late ~25%% of the time (others <1%%) and draws complaints; the first "
             + "region's on-time rate dips below target from hour 6 to 9 of simulated time."})
 final class SimulateCommand implements Callable<Integer> {
 
-    @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where the JSON Lines history goes.")
+    @Option(names = "--output", paramLabel = "FILE", description = "Write a JSON Lines history here instead of to Kafka.")
     Path output;
 
-    @Option(names = "--hours", defaultValue = "48", description = "Simulated hours of new deliveries (default ${DEFAULT-VALUE}).")
+    @Option(names = "--hours", defaultValue = "48", description = "History: simulated hours of new deliveries (default ${DEFAULT-VALUE}).")
     int hours;
 
-    @Option(names = "--start", defaultValue = "2026-11-02T00:00:00Z", paramLabel = "ISO-8601",
-            description = "Simulated start time (default ${DEFAULT-VALUE}).")
+    @Option(names = "--start", paramLabel = "ISO-8601",
+            description = "Simulated start time (default: history 2026-11-02T00:00:00Z; live: 3 days ago, on the hour).")
     Instant start;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed: the same seed gives the same events.")
@@ -36,15 +45,50 @@ final class SimulateCommand implements Callable<Integer> {
     int routes;
 
     @Option(names = "--deliveries-per-hour", defaultValue = "60",
-            description = "New deliveries per region per simulated hour (default ${DEFAULT-VALUE}).")
+            description = "History: new deliveries per region per simulated hour (default ${DEFAULT-VALUE}).")
     double deliveriesPerHour;
+
+    @Option(names = "--rate", defaultValue = "200", description = "Live: events per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--speedup", defaultValue = "120", description = "Live: simulated seconds per real second (default ${DEFAULT-VALUE}).")
+    double speedup;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DemoCommand.DurationConverter.class,
+            description = "Live: stop after this long, e.g. 10m (default: until Ctrl-C).")
+    Duration duration;
+
+    @Mixin
+    ConfigOptions config;
 
     @Override
     public Integer call() throws Exception {
-        SimulationSettings settings = SimulationSettings.defaults(seed, start).withRegions(regions).withRoutes(routes)
-                .withDeliveriesPerHour(deliveriesPerHour);
-        long lines = JsonLinesHistory.write(settings, Duration.ofHours(hours), output);
-        System.err.printf("simulate: %,d events over %d simulated hours in %s%n", lines, hours, output);
+        if (output != null) {
+            SimulationSettings settings = SimulationSettings.defaults(seed,
+                            start == null ? Instant.parse("2026-11-02T00:00:00Z") : start)
+                    .withRegions(regions).withRoutes(routes).withDeliveriesPerHour(deliveriesPerHour);
+            long lines = JsonLinesHistory.write(settings, Duration.ofHours(hours), output);
+            System.err.printf("simulate: %,d events over %d simulated hours in %s%n", lines, hours, output);
+            return 0;
+        }
+        PipelineConfig c = config.load();
+        ConfigLoader.requireCluster(c);
+        TopicSetup.inputPartitions(c); // the input topics must exist
+        Instant from = start != null ? start : Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
+        SimulationSettings settings = SimulationSettings.defaults(seed, from).withRegions(regions).withRoutes(routes)
+                .withDeliveriesPerHour(rate * 3600 / speedup / 3.6 / regions.size());
+        try (KafkaSimulation simulation = new KafkaSimulation(c.clientProperties(),
+                Topics.of(c.topics(), SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth())),
+                settings, speedup)) {
+            Thread thread = new Thread(simulation, "lastmile-simulator");
+            Runtime.getRuntime().addShutdownHook(new Thread(simulation::close));
+            System.err.printf("simulate: %.0f events/s into %s at %.0fx from %s%n", rate, c.bootstrapServers(), speedup,
+                    from);
+            thread.start();
+            thread.join(duration == null ? 0 : duration.toMillis());
+            System.err.printf("simulate: %,d events sent (%,d broken on purpose)%n", simulation.sent(),
+                    simulation.invalidSent());
+        }
         return 0;
     }
 }

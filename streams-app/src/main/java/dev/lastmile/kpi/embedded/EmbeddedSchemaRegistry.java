@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.lastmile.kpi.http.HttpReplies;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
 import dev.lastmile.kpi.serde.SchemaRegistryException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -67,12 +67,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpReplies.send(exchange, status, CONTENT_TYPE, JSON.writeValueAsBytes(body));
     }
 
     @Override

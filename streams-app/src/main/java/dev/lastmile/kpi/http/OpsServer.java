@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.lastmile.kpi.runtime.Pipeline;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
@@ -52,12 +51,7 @@ public final class OpsServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpReplies.send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

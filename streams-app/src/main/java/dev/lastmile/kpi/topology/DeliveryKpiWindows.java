@@ -12,7 +12,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 
 /** Delivery KPIs per region: terminal events, counted by their event time. */
-final class DeliveryKpiWindows implements WindowedKpi<DeliveryEvent, DeliveryCounts, DeliveryKpi> {
+final class DeliveryKpiWindows extends CountingKpi<DeliveryEvent, DeliveryCounts, DeliveryKpi> {
 
     static final String NAME = "delivery-kpi";
 
@@ -24,12 +24,8 @@ final class DeliveryKpiWindows implements WindowedKpi<DeliveryEvent, DeliveryCou
     private final Deserializer<DeliveryEvent> decoder;
 
     DeliveryKpiWindows(Deserializer<DeliveryEvent> decoder) {
+        super(NAME, DeliveryCounts.EMPTY, DeliveryCounts::add, DeliveryCounts::merge, COUNTS_SERDE);
         this.decoder = decoder;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -45,26 +41,6 @@ final class DeliveryKpiWindows implements WindowedKpi<DeliveryEvent, DeliveryCou
     @Override
     public List<String> groups(DeliveryEvent event) {
         return List.of(event.getRegion());
-    }
-
-    @Override
-    public DeliveryCounts empty() {
-        return DeliveryCounts.EMPTY;
-    }
-
-    @Override
-    public DeliveryCounts add(DeliveryCounts aggregate, DeliveryEvent event) {
-        return aggregate.add(event);
-    }
-
-    @Override
-    public DeliveryCounts merge(DeliveryCounts left, DeliveryCounts right) {
-        return left.merge(right);
-    }
-
-    @Override
-    public Serde<DeliveryCounts> aggregateSerde() {
-        return COUNTS_SERDE;
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 
 /** Experience KPIs per region: survey responses, counted by their event time. */
-final class ExperienceKpiWindows implements WindowedKpi<SurveyResponse, ExperienceCounts, ExperienceKpi> {
+final class ExperienceKpiWindows extends CountingKpi<SurveyResponse, ExperienceCounts, ExperienceKpi> {
 
     static final String NAME = "experience-kpi";
 
@@ -22,12 +22,8 @@ final class ExperienceKpiWindows implements WindowedKpi<SurveyResponse, Experien
     private final Deserializer<SurveyResponse> decoder;
 
     ExperienceKpiWindows(Deserializer<SurveyResponse> decoder) {
+        super(NAME, ExperienceCounts.EMPTY, ExperienceCounts::add, ExperienceCounts::merge, SERDE);
         this.decoder = decoder;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -43,26 +39,6 @@ final class ExperienceKpiWindows implements WindowedKpi<SurveyResponse, Experien
     @Override
     public List<String> groups(SurveyResponse event) {
         return List.of(event.getRegion());
-    }
-
-    @Override
-    public ExperienceCounts empty() {
-        return ExperienceCounts.EMPTY;
-    }
-
-    @Override
-    public ExperienceCounts add(ExperienceCounts aggregate, SurveyResponse event) {
-        return aggregate.add(event);
-    }
-
-    @Override
-    public ExperienceCounts merge(ExperienceCounts left, ExperienceCounts right) {
-        return left.merge(right);
-    }
-
-    @Override
-    public Serde<ExperienceCounts> aggregateSerde() {
-        return SERDE;
     }
 
     @Override

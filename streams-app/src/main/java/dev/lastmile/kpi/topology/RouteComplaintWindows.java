@@ -18,7 +18,7 @@ import org.apache.kafka.streams.KeyValue;
  * REGION summary recomputed from all of a region's routes whenever any of them is emitted, so a
  * change to one route always corrects its region.
  */
-final class RouteComplaintWindows implements WindowedKpi<RouteObservation, RouteCounts, RouteComplaintKpi> {
+final class RouteComplaintWindows extends CountingKpi<RouteObservation, RouteCounts, RouteComplaintKpi> {
 
     static final String NAME = "route-complaints";
 
@@ -28,12 +28,8 @@ final class RouteComplaintWindows implements WindowedKpi<RouteObservation, Route
     private final int minRouteDeliveries;
 
     RouteComplaintWindows(int minRouteDeliveries) {
+        super(NAME, RouteCounts.EMPTY, RouteCounts::add, RouteCounts::merge, SERDE);
         this.minRouteDeliveries = minRouteDeliveries;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
@@ -54,26 +50,6 @@ final class RouteComplaintWindows implements WindowedKpi<RouteObservation, Route
     @Override
     public List<String> groups(RouteObservation o) {
         return List.of(o.region() + "|" + o.route());
-    }
-
-    @Override
-    public RouteCounts empty() {
-        return RouteCounts.EMPTY;
-    }
-
-    @Override
-    public RouteCounts add(RouteCounts aggregate, RouteObservation o) {
-        return aggregate.add(o);
-    }
-
-    @Override
-    public RouteCounts merge(RouteCounts left, RouteCounts right) {
-        return left.merge(right);
-    }
-
-    @Override
-    public Serde<RouteCounts> aggregateSerde() {
-        return SERDE;
     }
 
     @Override

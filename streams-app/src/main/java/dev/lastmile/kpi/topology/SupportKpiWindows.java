@@ -15,16 +15,15 @@ import org.apache.kafka.streams.KeyValue;
  * Support KPIs per region and per region x category, from the facts the ticket lifecycle derives:
  * each fact counts in its region's series and in its region x category series.
  */
-final class SupportKpiWindows implements WindowedKpi<SupportFact, SupportCounts, SupportKpi> {
+final class SupportKpiWindows extends CountingKpi<SupportFact, SupportCounts, SupportKpi> {
 
     static final String NAME = "support-kpi";
 
     private static final Serde<SupportCounts> SERDE = CountsSerde.longsOnly(9, SupportCounts::longs,
             SupportCounts::of);
 
-    @Override
-    public String name() {
-        return NAME;
+    SupportKpiWindows() {
+        super(NAME, SupportCounts.EMPTY, SupportCounts::add, SupportCounts::merge, SERDE);
     }
 
     @Override
@@ -40,26 +39,6 @@ final class SupportKpiWindows implements WindowedKpi<SupportFact, SupportCounts,
     @Override
     public List<String> groups(SupportFact fact) {
         return List.of(fact.region(), fact.region() + "|" + fact.category());
-    }
-
-    @Override
-    public SupportCounts empty() {
-        return SupportCounts.EMPTY;
-    }
-
-    @Override
-    public SupportCounts add(SupportCounts aggregate, SupportFact fact) {
-        return aggregate.add(fact);
-    }
-
-    @Override
-    public SupportCounts merge(SupportCounts left, SupportCounts right) {
-        return left.merge(right);
-    }
-
-    @Override
-    public Serde<SupportCounts> aggregateSerde() {
-        return SERDE;
     }
 
     @Override

@@ -15,7 +15,7 @@ class CliTest {
     @Test
     void shouldListEveryCommandWithOneLine() {
         String out = capture(() -> Main.execute("--help"), true);
-        assertThat(out).contains("replay", "run", "topology");
+        assertThat(out).contains("demo", "replay", "run", "simulate", "topology");
     }
 
     @Test

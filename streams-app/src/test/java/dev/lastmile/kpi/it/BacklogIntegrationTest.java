@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
-import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.topology.TopologyOptions;
@@ -21,8 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,22 +40,11 @@ class BacklogIntegrationTest {
     private static final int EVENTS = 30_000;
     private static final List<String> REGIONS = List.of("north", "south", "east", "west");
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void shouldProcessAMultiDayBacklogOnSeveralPartitionsWithNothingLateAndKpisEqualToARecomputation()
             throws Exception {
-        try (ItEnvironment env = new ItEnvironment(kafka, Map.of())) {
+        try (ItEnvironment env = new ItEnvironment(SharedBroker.get(), Map.of())) {
             env.createTopics(PARTITIONS);
             ExpectedDeliveryKpis expected = produceBacklog(env, EVENTS);
 

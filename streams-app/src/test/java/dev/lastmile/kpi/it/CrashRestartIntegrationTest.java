@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.config.PipelineConfig;
-import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
@@ -18,8 +17,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,21 +31,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class CrashRestartIntegrationTest {
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void shouldLoseNothingAndCountNothingTwiceWhenTheProcessIsKilledMidRun() throws Exception {
-        try (ItEnvironment env = new ItEnvironment(kafka, Map.of());
+        try (ItEnvironment env = new ItEnvironment(SharedBroker.get(), Map.of());
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(env.registry)) {
             env.createTopics(BacklogIntegrationTest.PARTITIONS);
             ExpectedDeliveryKpis expected = BacklogIntegrationTest.produceBacklog(env, 24_000);

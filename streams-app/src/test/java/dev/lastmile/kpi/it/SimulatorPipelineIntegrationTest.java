@@ -15,7 +15,6 @@ import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.avro.TicketEvent;
 import dev.lastmile.kpi.avro.TicketEventType;
 import dev.lastmile.kpi.avro.WindowKind;
-import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.sim.SimEvent;
@@ -33,8 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,21 +47,10 @@ class SimulatorPipelineIntegrationTest {
 
     private static final Instant START = Instant.parse("2026-11-03T00:00:00Z");
     private static final int HOURS = 30;
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void shouldMatchARecomputationAndFindTheSimulatorsGroundTruth() throws Exception {
-        try (ItEnvironment env = new ItEnvironment(kafka, Map.of())) {
+        try (ItEnvironment env = new ItEnvironment(SharedBroker.get(), Map.of())) {
             env.createTopics(3);
             SimulationSettings settings = SimulationSettings.defaults(7, START).withRegions(List.of("north", "south"))
                     .withRoutes(6).withDeliveriesPerHour(90);
