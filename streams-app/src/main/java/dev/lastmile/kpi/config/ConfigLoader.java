@@ -126,7 +126,8 @@ public final class ConfigLoader {
                 duration(Setting.COMMIT_INTERVAL, false), threads, duration(Setting.WINDOW_GRACE, true),
                 duration(Setting.IDLE_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
                 duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
-                duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, port(Setting.HTTP_PORT),
+                duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
+                port(Setting.HTTP_PORT),
                 text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, kafkaProps);
     }
 

@@ -16,7 +16,7 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
                              Duration commitInterval, int streamThreads, Duration windowGrace, Duration idleTimeout,
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
-                             Duration complaintLookback, int routeMinDeliveries, int httpPort, String httpBind,
+                             Duration complaintLookback, int routeMinDeliveries, int alertMinSamples, int httpPort, String httpBind,
                              boolean createOutputTopics, TopicNames topics,
                              Map<String, String> kafkaProperties) {
 

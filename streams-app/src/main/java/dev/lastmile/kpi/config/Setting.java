@@ -23,6 +23,7 @@ public enum Setting {
     TICKET_RETENTION("ticket.state.retention", "30d", "How long a ticket's lifecycle is kept after its last event (event time); a later event starts it afresh."),
     COMPLAINT_LOOKBACK("complaint.lookback", "7d", "How far back (event time) a complaint looks for its delivery's route."),
     ROUTE_MIN_DELIVERIES("route.min.deliveries", "5", "Deliveries a route needs in a window to count in its region's correlation and hotspots."),
+    ALERT_MIN_SAMPLES("alert.min.samples", "20", "Least denominator of a final hourly KPI for it to be checked against its target."),
     HTTP_PORT("http.port", "8080", "Port of the /metrics, /health/live and /health/ready endpoints."),
     HTTP_BIND("http.bind", "0.0.0.0", "Address the HTTP endpoints listen on."),
     CREATE_OUTPUT_TOPICS("create.output.topics", "true", "`run` creates missing output topics (broker defaults); false: it only checks they exist."),

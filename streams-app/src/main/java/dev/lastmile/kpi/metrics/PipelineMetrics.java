@@ -13,6 +13,8 @@ public final class PipelineMetrics {
 
     private final MeterRegistry registry;
     private final KpiGauges gauges;
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> firing =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -56,6 +58,31 @@ public final class PipelineMetrics {
     public void duplicate(String topic) {
         Counter.builder("lastmile.duplicates.dropped").description("Input records dropped as repeats of an event_id")
                 .tag("topic", topic).register(registry).increment();
+    }
+
+    /** Counts an alert state change and shows whether the alert fires now. */
+    public void alert(dev.lastmile.kpi.avro.KpiAlert alert) {
+        Counter.builder("lastmile.alerts").description("Alert state changes, FIRING or RESOLVED")
+                .tag("kpi", alert.getKpi().name()).tag("state", alert.getState().name()).register(registry).increment();
+        firing.computeIfAbsent(alert.getKpi().name() + "|" + alert.getRegion(), key -> {
+            java.util.concurrent.atomic.AtomicInteger f = new java.util.concurrent.atomic.AtomicInteger();
+            io.micrometer.core.instrument.Gauge.builder("lastmile_alert_firing", f, java.util.concurrent.atomic.AtomicInteger::get)
+                    .description("1 while the KPI's alert fires for the region, else 0")
+                    .tag("kpi", alert.getKpi().name()).tag("region", alert.getRegion()).register(registry);
+            return f;
+        }).set(alert.getState() == dev.lastmile.kpi.avro.AlertState.FIRING ? 1 : 0);
+    }
+
+    /** KPIs whose alert fires now, per region. */
+    public java.util.Map<String, java.util.List<String>> firingAlerts() {
+        java.util.Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
+        firing.forEach((key, f) -> {
+            if (f.get() == 1) {
+                int bar = key.indexOf('|');
+                out.computeIfAbsent(key.substring(bar + 1), r -> new java.util.ArrayList<>()).add(key.substring(0, bar));
+            }
+        });
+        return out;
     }
 
     public void late(String kpi) {

@@ -123,6 +123,7 @@ public final class ReplayRunner {
             kpiOutputs.add(new KpiOutput(driver, topics.kpiSupport(), output));
             kpiOutputs.add(new KpiOutput(driver, topics.kpiExperience(), output));
             kpiOutputs.add(new KpiOutput(driver, topics.kpiRouteComplaints(), output));
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiAlerts(), output));
             TestOutputTopic<byte[], byte[]> dlqTopic = rawOutput(driver, topics.dlq().name());
             TestOutputTopic<byte[], byte[]> lateTopic = rawOutput(driver, topics.lateEvents().name());
 
@@ -226,7 +227,7 @@ public final class ReplayRunner {
         return driver.createOutputTopic(name, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
     }
 
-    /** One KPI topic read back as JSON lines into a part file; only final records are kept. */
+    /** One output topic read back as JSON lines into a part file. */
     private static final class KpiOutput implements AutoCloseable {
         private final String topic;
         private final TestOutputTopic<String, ? extends SpecificRecord> records;
@@ -246,7 +247,9 @@ public final class ReplayRunner {
             long written = 0;
             while (!records.isEmpty()) {
                 SpecificRecord r = records.readValue();
-                if (Boolean.TRUE.equals(r.get(r.getSchema().getField("final").pos()))) {
+                // KPI records: the final one of each window; alerts (no `final` field): every change.
+                var finalField = r.getSchema().getField("final");
+                if (finalField == null || Boolean.TRUE.equals(r.get(finalField.pos()))) {
                     ObjectNode json = JSON.createObjectNode().put("topic", topic);
                     json.setAll(JsonAvro.toJson(r));
                     writer.write(JSON.writeValueAsString(json));

@@ -154,7 +154,7 @@ public final class Demo implements AutoCloseable {
 
     /**
      * One line per region: on-time rate of the last closed hour and of the last 24 h, FCR and CSAT
-     * rate of the last 24 h, and how many routes are hotspots.
+     * rate of the last 24 h, how many routes are hotspots, and which alerts fire.
      */
     void printSummary() {
         try {
@@ -168,12 +168,15 @@ public final class Demo implements AutoCloseable {
             Map<String, Double> fcr = metrics.latest("lastmile_first_contact_resolution_ratio", "rolling_24h");
             Map<String, Double> csat = metrics.latest("lastmile_csat_ratio", "rolling_24h");
             Map<String, Double> hotspots = metrics.latest("lastmile_route_hotspots", "rolling_24h");
+            Map<String, List<String>> alerts = metrics.firingAlerts();
             for (String region : options.regions()) {
                 Double hour = onTimeHour.get(region);
-                out.printf("  %-8s on-time last hour %s%s 24h %s | FCR 24h %s | CSAT 24h %s | route hotspots %s%n",
-                        region, fmt(hour), hour != null && hour < 0.93 ? " (below 0.93)" : "",
-                        fmt(onTimeDay.get(region)), fmt(fcr.get(region)), fmt(csat.get(region)),
-                        hotspots.get(region) == null ? "-" : String.format("%.0f", hotspots.get(region)));
+                out.printf("  %-8s on-time last hour %s 24h %s | FCR 24h %s | CSAT 24h %s | route hotspots %s"
+                                + " | alerts %s%n", region, fmt(hour), fmt(onTimeDay.get(region)), fmt(fcr.get(region)),
+                        fmt(csat.get(region)),
+                        hotspots.get(region) == null ? "-" : String.format("%.0f", hotspots.get(region)),
+                        alerts.getOrDefault(region, List.of()).isEmpty() ? "none"
+                                : String.join(",", alerts.get(region)) + " FIRING");
             }
         } catch (RuntimeException e) {
             out.println("summary unavailable: " + e);

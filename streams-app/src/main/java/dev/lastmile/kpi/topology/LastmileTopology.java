@@ -1,6 +1,10 @@
 package dev.lastmile.kpi.topology;
 
 import dev.lastmile.kpi.avro.DeliveryEvent;
+import dev.lastmile.kpi.avro.DeliveryKpi;
+import dev.lastmile.kpi.avro.SupportKpi;
+import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.kpi.AlertRules;
 import dev.lastmile.kpi.avro.SurveyResponse;
 import dev.lastmile.kpi.avro.TicketEvent;
 import dev.lastmile.kpi.config.PipelineConfig;
@@ -11,7 +15,9 @@ import dev.lastmile.kpi.watermark.Envelope;
 import dev.lastmile.kpi.watermark.EnvelopeSerde;
 import dev.lastmile.kpi.watermark.MarkerPartitioner;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -83,8 +89,16 @@ public final class LastmileTopology {
                         ? KeyValue.pair(a.event().getRegion(), (Envelope) a.envelope())
                         : KeyValue.pair(k, (Envelope) ((Gated.Progress<DeliveryEvent>) v).marker()),
                         Named.as("delivery-kpi-key-by-region"));
-        windowed(builder, config, options, topics, repartition(terminalByRegion, DeliveryKpiWindows.NAME + "-by-region", 0),
+        // Alert targets: a global store every task reads, fed by the compacted targets topic.
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertProcessor.TARGETS_STORE),
+                        Serdes.String(), Serdes.String()).withLoggingDisabled(), config.topics().kpiTargets(),
+                Consumed.with(Serdes.String(), Serdes.String()).withName("kpi-targets-source"), TargetsLoader::new);
+
+        KStream<String, DeliveryKpi> deliveryKpis = windowed(builder, config, options, topics,
+                repartition(terminalByRegion, DeliveryKpiWindows.NAME + "-by-region", 0),
                 new DeliveryKpiWindows(deliveryDecoder), topics.kpiDelivery(), sources(deliveryTopic, options));
+        alerts(builder, config, options, topics, DeliveryKpiWindows.NAME, deliveryKpis,
+                k -> k.getFinal$() && k.getWindow() == WindowKind.HOURLY ? AlertRules.of(k) : List.of());
 
         // Experience KPIs: survey responses by region.
         KStream<String, Envelope> surveysByRegion = surveys.map((k, v) -> v instanceof Gated.Accepted<SurveyResponse> a
@@ -105,8 +119,12 @@ public final class LastmileTopology {
                 .filter((k, v) -> !(v instanceof TicketOutput.Complaint), Named.as("support-kpi-facts"))
                 .mapValues(v -> v instanceof TicketOutput.Fact f ? (Envelope) f.data()
                         : ((TicketOutput.Progress) v).marker(), Named.as("support-kpi-envelope"));
-        windowed(builder, config, options, topics, repartition(supportFacts, SupportKpiWindows.NAME + "-by-region", 0),
+        KStream<String, SupportKpi> supportKpis = windowed(builder, config, options, topics,
+                repartition(supportFacts, SupportKpiWindows.NAME + "-by-region", 0),
                 new SupportKpiWindows(), topics.kpiSupport(), sources(ticketTopic, options));
+        alerts(builder, config, options, topics, SupportKpiWindows.NAME, supportKpis,
+                k -> k.getFinal$() && k.getWindow() == WindowKind.HOURLY && k.getCategory() == null
+                        ? AlertRules.of(k) : List.of());
 
         // Route delay / complaints: complaints joined to their delivery's route, with the route deliveries.
         int deliveryPartitions = options.partitionsOf(deliveryTopic);
@@ -180,17 +198,19 @@ public final class LastmileTopology {
     }
 
     /** Windows, watermark and emission of one KPI family; late records to the late-events topic. */
-    private static <E, A, OUT> void windowed(StreamsBuilder builder, PipelineConfig config, TopologyOptions options,
-                                             Topics topics, KStream<String, Envelope> keyed,
-                                             WindowedKpi<E, A, OUT> kpi, Topic<String, OUT> output,
-                                             Set<String> sources) {
+    private static <E, A, OUT> KStream<String, OUT> windowed(StreamsBuilder builder, PipelineConfig config,
+                                                             TopologyOptions options, Topics topics,
+                                                             KStream<String, Envelope> keyed,
+                                                             WindowedKpi<E, A, OUT> kpi, Topic<String, OUT> output,
+                                                             Set<String> sources) {
         String bucketStore = WindowedKpiProcessor.bucketStore(kpi.name());
         String progressStore = WindowedKpiProcessor.progressStore(kpi.name());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bucketStore),
                 Serdes.Bytes(), kpi.aggregateSerde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(progressStore),
                 Serdes.String(), Serdes.Long()));
-        keyed.process(() -> new WindowedKpiProcessor<>(kpi, config.windowGrace(), config.idleTimeout(),
+        Map<String, KStream<String, WindowOutput<OUT>>> branches = keyed
+                .process(() -> new WindowedKpiProcessor<>(kpi, config.windowGrace(), config.idleTimeout(),
                                 config.commitInterval(), sources, options.metrics()),
                         Named.as(kpi.name() + "-windows"), bucketStore, progressStore)
                 .split(Named.as(kpi.name() + "-"))
@@ -199,9 +219,23 @@ public final class LastmileTopology {
                                 ((WindowOutput.Late<OUT>) v).rawValue()), Named.as(kpi.name() + "-late-record"))
                         .to(topics.lateEvents().name(), topics.lateEvents().produced(kpi.name() + "-late-sink")),
                         "late"))
-                .defaultBranch(Branched.withConsumer(kpis -> kpis
-                        .mapValues(v -> ((WindowOutput.Kpi<OUT>) v).value(), Named.as(kpi.name() + "-record"))
-                        .peek((k, v) -> options.metrics().kpi(v), Named.as(kpi.name() + "-gauges"))
-                        .to(output.name(), output.produced(kpi.name() + "-sink")), "kpi"));
+                .defaultBranch(Branched.as("kpi"));
+        KStream<String, OUT> kpis = branches.get(kpi.name() + "-kpi")
+                .mapValues(v -> ((WindowOutput.Kpi<OUT>) v).value(), Named.as(kpi.name() + "-record"))
+                .peek((k, v) -> options.metrics().kpi(v), Named.as(kpi.name() + "-gauges"));
+        kpis.to(output.name(), output.produced(kpi.name() + "-sink"));
+        return kpis;
+    }
+
+    /** Final hourly region KPIs against their targets; changes of state to the alerts topic. */
+    private static <OUT> void alerts(StreamsBuilder builder, PipelineConfig config, TopologyOptions options,
+                                     Topics topics, String name, KStream<String, OUT> kpis,
+                                     Function<OUT, List<AlertRules.Observation>> observations) {
+        String stateStore = name + "-alert-state";
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stateStore),
+                Serdes.String(), Serdes.String()));
+        kpis.process(() -> new AlertProcessor<>(stateStore, observations, config.alertMinSamples(), options.metrics()),
+                        Named.as(name + "-alerts"), stateStore)
+                .to(topics.kpiAlerts().name(), topics.kpiAlerts().produced(name + "-alerts-sink"));
     }
 }

@@ -4,6 +4,7 @@ import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
 import dev.lastmile.kpi.avro.ExperienceKpi;
+import dev.lastmile.kpi.avro.KpiAlert;
 import dev.lastmile.kpi.avro.RouteComplaintKpi;
 import dev.lastmile.kpi.avro.SupportKpi;
 import dev.lastmile.kpi.avro.SurveyKind;
@@ -53,6 +54,8 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, SupportKpi> supportKpis;
     final TestOutputTopic<String, ExperienceKpi> experienceKpis;
     final TestOutputTopic<String, RouteComplaintKpi> routeKpis;
+    final TestOutputTopic<String, KpiAlert> alerts;
+    final TestInputTopic<String, String> targets;
     final TestOutputTopic<byte[], byte[]> dlq;
     final TestOutputTopic<byte[], byte[]> late;
     private final String scope = "topology-test-" + UUID.randomUUID();
@@ -92,6 +95,10 @@ final class TopologyHarness implements AutoCloseable {
                 topics.kpiExperience().valueSerde().deserializer());
         routeKpis = driver.createOutputTopic(topics.kpiRouteComplaints().name(), Serdes.String().deserializer(),
                 topics.kpiRouteComplaints().valueSerde().deserializer());
+        alerts = driver.createOutputTopic(topics.kpiAlerts().name(), Serdes.String().deserializer(),
+                topics.kpiAlerts().valueSerde().deserializer());
+        targets = driver.createInputTopic(config.topics().kpiTargets(), Serdes.String().serializer(),
+                Serdes.String().serializer());
         dlq = driver.createOutputTopic(topics.dlq().name(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer());
         late = driver.createOutputTopic(topics.lateEvents().name(), Serdes.ByteArray().deserializer(),

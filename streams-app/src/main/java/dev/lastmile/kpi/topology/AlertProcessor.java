@@ -1,0 +1,69 @@
+package dev.lastmile.kpi.topology;
+
+import dev.lastmile.kpi.avro.KpiAlert;
+import dev.lastmile.kpi.kpi.AlertRules;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Checks final hourly region KPIs against their targets and emits only changes of state. It runs
+ * in the task that owns the region's windows, so each region's finals arrive in window order.
+ * Targets come from the global store fed by the compacted targets topic.
+ */
+final class AlertProcessor<OUT> implements Processor<String, OUT, String, KpiAlert> {
+
+    static final String TARGETS_STORE = "kpi-targets";
+
+    private final String stateStoreName;
+    private final Function<OUT, List<AlertRules.Observation>> observations;
+    private final long minSamples;
+    private final PipelineMetrics metrics;
+    private KeyValueStore<String, String> state;
+    private KeyValueStore<String, String> targets;
+    private ProcessorContext<String, KpiAlert> context;
+
+    AlertProcessor(String stateStoreName, Function<OUT, List<AlertRules.Observation>> observations, long minSamples,
+                   PipelineMetrics metrics) {
+        this.stateStoreName = stateStoreName;
+        this.observations = observations;
+        this.minSamples = minSamples;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, KpiAlert> context) {
+        this.context = context;
+        this.state = context.getStateStore(stateStoreName);
+        this.targets = context.getStateStore(TARGETS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, OUT> record) {
+        for (AlertRules.Observation o : observations.apply(record.value())) {
+            String key = o.kpi() + ":" + o.region();
+            boolean firing = "FIRING".equals(state.get(key));
+            AlertRules.evaluate(o, firing, this::target, minSamples).ifPresent(alert -> {
+                state.put(key, alert.getState().name());
+                metrics.alert(alert);
+                context.forward(record.withKey(key).withValue(alert));
+            });
+        }
+    }
+
+    private Double target(String key) {
+        String value = targets.get(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Double.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null; // reported once, when the target was read (TargetsLoader)
+        }
+    }
+}

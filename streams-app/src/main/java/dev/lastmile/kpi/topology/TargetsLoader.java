@@ -1,0 +1,41 @@
+package dev.lastmile.kpi.topology;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the global targets store in step with the compacted targets topic: key {@code <kpi>} or
+ * {@code <kpi>:<region>}, value the target as a number in UTF-8 (e.g. {@code 0.95}); a tombstone
+ * removes the override. A value that is not a number is ignored, with one log line.
+ */
+final class TargetsLoader implements Processor<String, String, Void, Void> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TargetsLoader.class);
+    private KeyValueStore<String, String> targets;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.targets = context.getStateStore(AlertProcessor.TARGETS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+        if (record.key() == null) {
+            return;
+        }
+        if (record.value() == null) {
+            targets.delete(record.key());
+            return;
+        }
+        try {
+            Double.parseDouble(record.value().trim());
+            targets.put(record.key(), record.value().trim());
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring KPI target {}='{}': not a number", record.key(), record.value());
+        }
+    }
+}
