@@ -48,10 +48,15 @@ public final class TopicSetup {
         }
     }
 
-    /** Creates missing output topics (broker defaults for partitions and replicas) or names them. */
+    /**
+     * Creates missing output topics and the compacted targets topic (broker defaults for
+     * partitions and replicas), or names them.
+     */
     public static List<String> ensureOutputs(PipelineConfig config, boolean create) {
         try (Admin admin = Admin.create(config.clientProperties())) {
-            Set<String> missing = missing(admin, config.topics().outputs(), config);
+            List<String> wanted = new ArrayList<>(config.topics().outputs());
+            wanted.add(config.topics().kpiTargets());
+            Set<String> missing = missing(admin, wanted, config);
             if (missing.isEmpty()) {
                 return List.of();
             }
@@ -59,7 +64,9 @@ public final class TopicSetup {
                 throw new ConfigException("Output topics " + missing + " do not exist on " + config.bootstrapServers()
                         + ". Fix: create them, or set create.output.topics=true to let the pipeline do it.");
             }
-            create(admin, missing.stream().map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList());
+            create(admin, missing.stream().map(t -> t.equals(config.topics().kpiTargets())
+                    ? new NewTopic(t, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact"))
+                    : new NewTopic(t, Optional.empty(), Optional.empty())).toList());
             return new ArrayList<>(missing);
         } catch (ExecutionException | TimeoutException e) {
             throw unreachable(config, e);

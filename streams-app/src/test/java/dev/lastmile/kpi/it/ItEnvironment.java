@@ -77,6 +77,7 @@ final class ItEnvironment implements AutoCloseable {
         Map<String, Integer> all = new HashMap<>();
         config.topics().inputs().forEach(t -> all.put(t, partitions));
         config.topics().outputs().forEach(t -> all.put(t, 2));
+        all.put(config.topics().kpiTargets(), 1);
         kafka.createTopics(all);
     }
 

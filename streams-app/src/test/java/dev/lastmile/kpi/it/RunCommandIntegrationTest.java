@@ -55,7 +55,9 @@ class RunCommandIntegrationTest {
                 assertThat(e.getMessage()).contains(env.config.topics().kpiDelivery(), "create.output.topics=true");
             }
             List<String> created = TopicSetup.ensureOutputs(env.config, true);
-            assertThat(created).containsExactlyInAnyOrderElementsOf(env.config.topics().outputs());
+            List<String> wanted = new java.util.ArrayList<>(env.config.topics().outputs());
+            wanted.add(env.config.topics().kpiTargets());
+            assertThat(created).containsExactlyInAnyOrderElementsOf(wanted);
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", env.config.bootstrapServers()))) {
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                         .containsAll(env.config.topics().outputs());
