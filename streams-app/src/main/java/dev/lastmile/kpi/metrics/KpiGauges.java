@@ -56,7 +56,35 @@ final class KpiGauges {
     private final Map<String, Cell> cells = new ConcurrentHashMap<>();
     /** The same values from final records only (closed windows), for summaries; not exported. */
     private final Map<String, Cell> finals = new ConcurrentHashMap<>();
-    private final ThreadLocal<Boolean> currentIsFinal = ThreadLocal.withInitial(() -> false);
+
+    /** One KPI record's series (region, window) and window, to set its gauges from. */
+    private final class Series {
+        private final String region;
+        private final String window;
+        private final long start;
+        private final boolean isFinal;
+
+        Series(String region, WindowKind kind, Instant start, boolean isFinal) {
+            this.region = region;
+            this.window = kind.name().toLowerCase(Locale.ROOT);
+            this.start = start.toEpochMilli();
+            this.isFinal = isFinal;
+        }
+
+        void set(String name, String help, Double value) {
+            long end = start + (window.equals("hourly") ? Cell.HOUR_MS : 24 * Cell.HOUR_MS);
+            String key = name + "|" + window + "|" + region;
+            cells.computeIfAbsent(key, k -> {
+                Cell c = new Cell();
+                Gauge.builder(name, c, Cell::current).description(help).tag("region", region).tag("window", window)
+                        .register(registry);
+                return c;
+            }).update(start, end, value);
+            if (isFinal) {
+                finals.computeIfAbsent(key, k -> new Cell()).update(start, end, value);
+            }
+        }
+    }
     private final Map<String, AtomicLong> lastUpdate = new ConcurrentHashMap<>();
 
     KpiGauges(MeterRegistry registry) {
@@ -64,49 +92,39 @@ final class KpiGauges {
     }
 
     void observe(Object record) {
-        currentIsFinal.set(record instanceof org.apache.avro.specific.SpecificRecord r
-                && Boolean.TRUE.equals(r.get(r.getSchema().getField("final").pos())));
         if (record instanceof DeliveryKpi k) {
-            String w = window(k.getWindow());
-            long start = k.getWindowStart().toEpochMilli();
-            String r = k.getRegion();
-            set("lastmile_on_time_ratio", "On-time rate: DELIVERED on or before promised_by over deliveries", r, w, start, k.getOnTimeRate());
-            set("lastmile_delivery_success_ratio", "Delivery success rate: DELIVERED over deliveries", r, w, start, k.getSuccessRate());
-            set("lastmile_delivery_delay_seconds", "Mean delay of late DELIVERED events", r, w, start, minutes(k.getAvgDelayMinutes()));
-            set("lastmile_cost_per_delivery_cents", "Cost per delivery attempt, cents", r, w, start, k.getCostPerDeliveryCents());
-            set("lastmile_deliveries", "Terminal deliveries in the window (sample size of the delivery KPIs)", r, w, start, (double) k.getDeliveries());
+            Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
+            s.set("lastmile_on_time_ratio", "On-time rate: DELIVERED on or before promised_by over deliveries", k.getOnTimeRate());
+            s.set("lastmile_delivery_success_ratio", "Delivery success rate: DELIVERED over deliveries", k.getSuccessRate());
+            s.set("lastmile_delivery_delay_seconds", "Mean delay of late DELIVERED events", seconds(k.getAvgDelayMinutes()));
+            s.set("lastmile_cost_per_delivery_cents", "Cost per delivery attempt, cents", k.getCostPerDeliveryCents());
+            s.set("lastmile_deliveries", "Terminal deliveries in the window (sample size of the delivery KPIs)", (double) k.getDeliveries());
             touched("delivery");
         } else if (record instanceof SupportKpi k && k.getCategory() == null) {
-            String w = window(k.getWindow());
-            long start = k.getWindowStart().toEpochMilli();
-            String r = k.getRegion();
-            set("lastmile_first_contact_resolution_ratio", "Resolved tickets with no customer reply or escalation before resolution", r, w, start, k.getFirstContactResolutionRate());
-            set("lastmile_escalation_ratio", "Resolved tickets escalated before resolution", r, w, start, k.getEscalationRate());
-            set("lastmile_repeat_contact_ratio", "Resolved tickets with a customer reply before resolution", r, w, start, k.getRepeatContactRate());
-            set("lastmile_resolution_time_seconds", "Mean time from OPENED to first RESOLVED", r, w, start, minutes(k.getAvgResolutionMinutes()));
-            set("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", r, w, start, minutes(k.getAvgFirstResponseMinutes()));
-            set("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", r, w, start, (double) k.getResolved());
-            set("lastmile_tickets_opened", "OPENED ticket events in the window", r, w, start, (double) k.getOpened());
+            Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
+            s.set("lastmile_first_contact_resolution_ratio", "Resolved tickets with no customer reply or escalation before resolution", k.getFirstContactResolutionRate());
+            s.set("lastmile_escalation_ratio", "Resolved tickets escalated before resolution", k.getEscalationRate());
+            s.set("lastmile_repeat_contact_ratio", "Resolved tickets with a customer reply before resolution", k.getRepeatContactRate());
+            s.set("lastmile_resolution_time_seconds", "Mean time from OPENED to first RESOLVED", seconds(k.getAvgResolutionMinutes()));
+            s.set("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", seconds(k.getAvgFirstResponseMinutes()));
+            s.set("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", (double) k.getResolved());
+            s.set("lastmile_tickets_opened", "OPENED ticket events in the window", (double) k.getOpened());
             touched("support");
         } else if (record instanceof ExperienceKpi k) {
-            String w = window(k.getWindow());
-            long start = k.getWindowStart().toEpochMilli();
-            String r = k.getRegion();
-            set("lastmile_csat_ratio", "Share of CSAT scores 4 or 5", r, w, start, k.getCsatRate());
-            set("lastmile_csat_score", "Mean CSAT score (1-5)", r, w, start, k.getCsatAvg());
-            set("lastmile_nps_score", "Net promoter score (-100..100)", r, w, start, k.getNps());
-            set("lastmile_ces_score", "Mean customer effort score (1-7)", r, w, start, k.getCesAvg());
-            set("lastmile_csat_responses", "CSAT responses in the window", r, w, start, (double) k.getCsatResponses());
-            set("lastmile_nps_responses", "NPS responses in the window", r, w, start, (double) k.getNpsResponses());
+            Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
+            s.set("lastmile_csat_ratio", "Share of CSAT scores 4 or 5", k.getCsatRate());
+            s.set("lastmile_csat_score", "Mean CSAT score (1-5)", k.getCsatAvg());
+            s.set("lastmile_nps_score", "Net promoter score (-100..100)", k.getNps());
+            s.set("lastmile_ces_score", "Mean customer effort score (1-7)", k.getCesAvg());
+            s.set("lastmile_csat_responses", "CSAT responses in the window", (double) k.getCsatResponses());
+            s.set("lastmile_nps_responses", "NPS responses in the window", (double) k.getNpsResponses());
             touched("experience");
         } else if (record instanceof RouteComplaintKpi k && k.getLevel() == CorrelationLevel.REGION) {
-            String w = window(k.getWindow());
-            long start = k.getWindowStart().toEpochMilli();
-            String r = k.getRegion();
-            set("lastmile_route_complaint_correlation", "Pearson r of route late rate and complaint rate", r, w, start, k.getPearsonR());
-            set("lastmile_route_hotspots", "Routes whose late and complaint rates are both 1.5x the region's", r, w, start, (double) k.getHotspots().size());
-            set("lastmile_complaint_ratio", "Complaints attributed to the region's routes per delivery", r, w, start, k.getComplaintRate());
-            set("lastmile_route_late_ratio", "Late or failed deliveries per delivery over the region's routes", r, w, start, k.getLateRate());
+            Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
+            s.set("lastmile_route_complaint_correlation", "Pearson r of route late rate and complaint rate", k.getPearsonR());
+            s.set("lastmile_route_hotspots", "Routes whose late and complaint rates are both 1.5x the region's", (double) k.getHotspots().size());
+            s.set("lastmile_complaint_ratio", "Complaints attributed to the region's routes per delivery", k.getComplaintRate());
+            s.set("lastmile_route_late_ratio", "Late or failed deliveries per delivery over the region's routes", k.getLateRate());
             touched("route_complaints");
         }
     }
@@ -123,20 +141,6 @@ final class KpiGauges {
         return out;
     }
 
-    private void set(String name, String help, String region, String window, long windowStart, Double value) {
-        long end = windowStart + (window.equals("hourly") ? Cell.HOUR_MS : 24 * Cell.HOUR_MS);
-        Cell cell = cells.computeIfAbsent(name + "|" + window + "|" + region, key -> {
-            Cell c = new Cell();
-            Gauge.builder(name, c, Cell::current).description(help).tag("region", region).tag("window", window)
-                    .register(registry);
-            return c;
-        });
-        cell.update(windowStart, end, value);
-        if (currentIsFinal.get()) {
-            finals.computeIfAbsent(name + "|" + window + "|" + region, key -> new Cell()).update(windowStart, end, value);
-        }
-    }
-
     private void touched(String kpi) {
         lastUpdate.computeIfAbsent(kpi, k -> {
             AtomicLong t = new AtomicLong();
@@ -147,11 +151,7 @@ final class KpiGauges {
         }).set(Instant.now().toEpochMilli());
     }
 
-    private static Double minutes(Double m) {
-        return m == null ? null : m * 60;
-    }
-
-    private static String window(WindowKind kind) {
-        return kind.name().toLowerCase(Locale.ROOT);
+    private static Double seconds(Double minutes) {
+        return minutes == null ? null : minutes * 60;
     }
 }

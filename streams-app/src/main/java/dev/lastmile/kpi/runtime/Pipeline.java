@@ -83,10 +83,4 @@ public final class Pipeline implements AutoCloseable {
         streams.close(Duration.ofSeconds(30));
         streamsMetrics.close();
     }
-
-    /** Stops without waiting for a clean shutdown (tests of crash recovery). */
-    public void closeAbruptly() {
-        streams.close(Duration.ZERO);
-        streamsMetrics.close();
-    }
 }

@@ -47,10 +47,6 @@ public record SimulationSettings(long seed, Instant start, List<String> regions,
                 disorderShare, maxDisorder, duplicateShare, invalidShare, dipRegion, dipFrom, dipUntil);
     }
 
-    public SimulationSettings withNoise(double disorder, double duplicates, double invalid) {
-        return new SimulationSettings(seed, start, regions, routesPerRegion, driversPerRoute, deliveriesPerHour,
-                disorder, maxDisorder, duplicates, invalid, dipRegion, dipFrom, dipUntil);
-    }
 
     /** The route of each region that runs chronically late and drives complaints (ground truth). */
     public static String chronicallyLateRoute(String region) {

@@ -39,7 +39,6 @@ public final class Simulator {
     private final long[] nextArrival;
     private final long startMs;
     private long seq;
-    private long deliveries;
 
     public Simulator(SimulationSettings settings) {
         this.settings = settings;
@@ -75,17 +74,12 @@ public final class Simulator {
         return out;
     }
 
-    public long deliveriesCreated() {
-        return deliveries;
-    }
-
     private long interArrival() {
         double meanMs = 3_600_000.0 / settings.deliveriesPerHour();
         return Math.max(1, (long) (-Math.log(1 - random.nextDouble()) * meanMs));
     }
 
     private void createDelivery(String region, long t) {
-        deliveries++;
         int routeIndex = 1 + random.nextInt(settings.routesPerRegion());
         String route = String.format("%s-r%02d", region, routeIndex);
         boolean chronic = route.equals(SimulationSettings.chronicallyLateRoute(region));

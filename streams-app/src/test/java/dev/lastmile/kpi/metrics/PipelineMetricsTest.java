@@ -1,0 +1,52 @@
+package dev.lastmile.kpi.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lastmile.kpi.avro.DeliveryKpi;
+import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.kpi.DeliveryCounts;
+import dev.lastmile.kpi.kpi.DeliveryKpis;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The KPI gauges show the current window, whatever order records of other windows come in. */
+class PipelineMetricsTest {
+
+    private static final long HOUR = 3_600_000L;
+    private static final long T0 = Instant.parse("2026-11-02T08:00:00Z").toEpochMilli();
+
+    private static DeliveryKpi kpi(WindowKind window, long start, boolean isFinal, long deliveries, long onTime) {
+        DeliveryCounts c = new DeliveryCounts(deliveries, deliveries, 0, onTime, deliveries - onTime, 0, 0);
+        return DeliveryKpis.of("north", window, start, start + (window == WindowKind.HOURLY ? HOUR : 24 * HOUR),
+                isFinal, c);
+    }
+
+    private static double gauge(PipelineMetrics m, String window) {
+        return m.registry().get("lastmile_on_time_ratio").tag("region", "north").tag("window", window).gauge().value();
+    }
+
+    @Test
+    void shouldShowTheNewestHourAndTheRollingWindowEndingWithIt() {
+        PipelineMetrics m = PipelineMetrics.inMemory();
+        m.kpi(kpi(WindowKind.HOURLY, T0 + HOUR, false, 10, 5));       // 09:00, open: 0.5
+        m.kpi(kpi(WindowKind.HOURLY, T0, true, 10, 9));              // 08:00 final arrives later: older, not shown
+        assertThat(gauge(m, "hourly")).isEqualTo(0.5);
+        assertThat(m.latestFinal("lastmile_on_time_ratio", "hourly")).containsEntry("north", 0.9);
+
+        // The newest hour with data is 09:00, so the window shown is the one ending 10:00, not the
+        // one starting at 09:00 (that one holds mostly hours still to come).
+        for (int i = 0; i < 24; i++) {
+            long start = T0 + HOUR - i * HOUR;
+            m.kpi(kpi(WindowKind.ROLLING_24H, start, false, 100, 100 - i));
+        }
+        assertThat(gauge(m, "rolling_24h")).isEqualTo(0.77);           // start 09:00 - 23 h: i = 23
+        assertThat(m.latest("lastmile_on_time_ratio", "rolling_24h")).containsEntry("north", 0.77);
+    }
+
+    @Test
+    void shouldShowNanWhenTheContractSaysNull() {
+        PipelineMetrics m = PipelineMetrics.inMemory();
+        m.kpi(kpi(WindowKind.HOURLY, T0, false, 0, 0));
+        assertThat(gauge(m, "hourly")).isNaN();
+    }
+}
