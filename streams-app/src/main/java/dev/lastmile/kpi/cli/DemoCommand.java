@@ -3,7 +3,6 @@ package dev.lastmile.kpi.cli;
 import dev.lastmile.kpi.runtime.Demo;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +16,6 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "Events per second, all sources (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--regions", split = ",", defaultValue = "north,south,east,west", description = "Regions.")
-    List<String> regions;
-
-    @Option(names = "--routes", defaultValue = "8", description = "Routes per region (default ${DEFAULT-VALUE}).")
-    int routes;
-
     @Option(names = "--speedup", defaultValue = "120",
             description = "Simulated seconds per real second (default ${DEFAULT-VALUE}: an hourly window closes every 30 s).")
     double speedup;
@@ -34,11 +27,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port for /metrics and /health (default ${DEFAULT-VALUE}; 0: any free port).")
     int port;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Simulator seed: the same seed, the same events.")
-    long seed;
-
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of every topic (default ${DEFAULT-VALUE}).")
     int partitions;
+
+    @picocli.CommandLine.Mixin
+    SimulationOptions simulation;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep broker and state here (default: a temporary directory, removed at the end).")
     Path dataDir;
@@ -57,12 +50,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rate <= 0 || speedup <= 0 || routes < 1 || partitions < 1 || regions.isEmpty()) {
-            System.err.println("demo: --rate, --speedup, --routes and --partitions must be positive and --regions not empty");
+        if (rate <= 0 || speedup <= 0 || partitions < 1 || !simulation.valid()) {
+            System.err.println("demo: --rate, --speedup, --routes and --partitions must be positive, --regions not "
+                    + "empty, shares between 0 and 1");
             return 2;
         }
-        Demo demo = Demo.start(new Demo.Options(rate, regions, routes, speedup, seed, port, dataDir, partitions),
-                System.getenv(), System.out);
+        Demo demo = Demo.start(new Demo.Options(rate, simulation.settings(java.time.Instant.now(), 1), speedup, port,
+                dataDir, partitions), System.getenv(), System.out);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.countDown();

@@ -2,6 +2,7 @@ package dev.lastmile.kpi.cli;
 
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.runtime.Demo;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.sim.JsonLinesHistory;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,15 +35,6 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Simulated start time (default: history 2026-11-02T00:00:00Z; live: 3 days ago, on the hour).")
     Instant start;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed: the same seed gives the same events.")
-    long seed;
-
-    @Option(names = "--regions", split = ",", defaultValue = "north,south,east,west", description = "Regions.")
-    List<String> regions;
-
-    @Option(names = "--routes", defaultValue = "8", description = "Routes per region (default ${DEFAULT-VALUE}).")
-    int routes;
-
     @Option(names = "--deliveries-per-hour", defaultValue = "60",
             description = "History: new deliveries per region per simulated hour (default ${DEFAULT-VALUE}).")
     double deliveriesPerHour;
@@ -59,14 +50,20 @@ final class SimulateCommand implements Callable<Integer> {
     Duration duration;
 
     @Mixin
+    SimulationOptions simulation;
+
+    @Mixin
     ConfigOptions config;
 
     @Override
     public Integer call() throws Exception {
+        if (!simulation.valid() || rate <= 0 || speedup <= 0 || deliveriesPerHour <= 0) {
+            System.err.println("simulate: rates, routes and regions must be positive, shares between 0 and 1");
+            return 2;
+        }
         if (output != null) {
-            SimulationSettings settings = SimulationSettings.defaults(seed,
-                            start == null ? Instant.parse("2026-11-02T00:00:00Z") : start)
-                    .withRegions(regions).withRoutes(routes).withDeliveriesPerHour(deliveriesPerHour);
+            SimulationSettings settings = simulation.settings(
+                    start == null ? Instant.parse("2026-11-02T00:00:00Z") : start, deliveriesPerHour);
             long lines = JsonLinesHistory.write(settings, Duration.ofHours(hours), output);
             System.err.printf("simulate: %,d events over %d simulated hours in %s%n", lines, hours, output);
             return 0;
@@ -75,19 +72,18 @@ final class SimulateCommand implements Callable<Integer> {
         ConfigLoader.requireCluster(c);
         TopicSetup.inputPartitions(c); // the input topics must exist
         Instant from = start != null ? start : Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
-        SimulationSettings settings = SimulationSettings.defaults(seed, from).withRegions(regions).withRoutes(routes)
-                .withDeliveriesPerHour(rate * 3600 / speedup / 3.6 / regions.size());
-        try (KafkaSimulation simulation = new KafkaSimulation(c.clientProperties(),
+        SimulationSettings settings = simulation.settings(from,
+                rate * 3600 / speedup / Demo.EVENTS_PER_DELIVERY / simulation.regions.size());
+        try (KafkaSimulation live = new KafkaSimulation(c.clientProperties(),
                 Topics.of(c.topics(), SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth())),
                 settings, speedup)) {
-            Thread thread = new Thread(simulation, "lastmile-simulator");
-            Runtime.getRuntime().addShutdownHook(new Thread(simulation::close));
+            Thread thread = new Thread(live, "lastmile-simulator");
+            Runtime.getRuntime().addShutdownHook(new Thread(live::close));
             System.err.printf("simulate: %.0f events/s into %s at %.0fx from %s%n", rate, c.bootstrapServers(), speedup,
                     from);
             thread.start();
             thread.join(duration == null ? 0 : duration.toMillis());
-            System.err.printf("simulate: %,d events sent (%,d broken on purpose)%n", simulation.sent(),
-                    simulation.invalidSent());
+            System.err.printf("simulate: %,d events sent (%,d broken on purpose)%n", live.sent(), live.invalidSent());
         }
         return 0;
     }

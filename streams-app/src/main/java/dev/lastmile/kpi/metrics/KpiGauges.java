@@ -98,6 +98,7 @@ final class KpiGauges {
             s.set("lastmile_delivery_success_ratio", "Delivery success rate: DELIVERED over deliveries", k.getSuccessRate());
             s.set("lastmile_delivery_delay_seconds", "Mean delay of late DELIVERED events", seconds(k.getAvgDelayMinutes()));
             s.set("lastmile_cost_per_delivery_cents", "Cost per delivery attempt, cents", k.getCostPerDeliveryCents());
+            s.set("lastmile_cost_per_successful_delivery_cents", "Cost per DELIVERED delivery, cents", k.getCostPerSuccessfulDeliveryCents());
             s.set("lastmile_deliveries", "Terminal deliveries in the window (sample size of the delivery KPIs)", (double) k.getDeliveries());
             touched("delivery");
         } else if (record instanceof SupportKpi k && k.getCategory() == null) {
@@ -109,6 +110,7 @@ final class KpiGauges {
             s.set("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", seconds(k.getAvgFirstResponseMinutes()));
             s.set("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", (double) k.getResolved());
             s.set("lastmile_tickets_opened", "OPENED ticket events in the window", (double) k.getOpened());
+            s.set("lastmile_tickets_reopened", "REOPENED ticket events in the window", (double) k.getReopened());
             touched("support");
         } else if (record instanceof ExperienceKpi k) {
             Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
@@ -118,6 +120,7 @@ final class KpiGauges {
             s.set("lastmile_ces_score", "Mean customer effort score (1-7)", k.getCesAvg());
             s.set("lastmile_csat_responses", "CSAT responses in the window", (double) k.getCsatResponses());
             s.set("lastmile_nps_responses", "NPS responses in the window", (double) k.getNpsResponses());
+            s.set("lastmile_ces_responses", "CES responses in the window", (double) k.getCesResponses());
             touched("experience");
         } else if (record instanceof RouteComplaintKpi k && k.getLevel() == CorrelationLevel.REGION) {
             Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());

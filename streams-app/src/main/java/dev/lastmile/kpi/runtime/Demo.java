@@ -42,15 +42,20 @@ import org.apache.kafka.clients.admin.Admin;
 public final class Demo implements AutoCloseable {
 
     /** Events a delivery brings on average (3 delivery events, tickets and surveys): to turn a rate into deliveries. */
-    static final double EVENTS_PER_DELIVERY = 3.6;
+    public static final double EVENTS_PER_DELIVERY = 3.6;
 
     /**
-     * @param rate     events per second of wall-clock time, all sources together
-     * @param speedup  simulated seconds per wall-clock second
+     * @param rate       events per second of wall-clock time, all sources together
+     * @param simulation what to simulate; its start and delivery rate are set here from {@code rate}
+     * @param speedup    simulated seconds per wall-clock second
      * @param dataDir  where broker and state live and stay; null for a temporary directory
      */
-    public record Options(double rate, List<String> regions, int routes, double speedup, long seed, int port,
-                          Path dataDir, int partitions) {
+    public record Options(double rate, SimulationSettings simulation, double speedup, int port, Path dataDir,
+                          int partitions) {
+
+        List<String> regions() {
+            return simulation.regions();
+        }
     }
 
     private final Options options;
@@ -116,8 +121,11 @@ public final class Demo implements AutoCloseable {
         simulatedStart = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
         double deliveriesPerHour = options.rate() * 3600 / options.speedup() / EVENTS_PER_DELIVERY
                 / options.regions().size();
-        SimulationSettings sim = SimulationSettings.defaults(options.seed(), simulatedStart)
-                .withRegions(options.regions()).withRoutes(options.routes()).withDeliveriesPerHour(deliveriesPerHour);
+        SimulationSettings base = options.simulation();
+        SimulationSettings sim = new SimulationSettings(base.seed(), simulatedStart, base.regions(),
+                base.routesPerRegion(), base.driversPerRoute(), deliveriesPerHour, base.disorderShare(),
+                base.maxDisorder(), base.duplicateShare(), base.invalidShare(), base.dipRegion(), base.dipFrom(),
+                base.dipUntil());
         simulation = new KafkaSimulation(config.clientProperties(), Topics.of(config.topics(), schemas), sim,
                 options.speedup());
         wallStart = System.currentTimeMillis();
@@ -146,8 +154,8 @@ public final class Demo implements AutoCloseable {
                 config.topics().kpiExperience(), config.topics().kpiRouteComplaints()));
         out.println("  DLQ / late       " + config.topics().dlq() + ", " + config.topics().lateEvents());
         out.printf("  simulation       %s, %d routes each, %.0f events/s, %.0fx speed-up from %s (seed %d)%n",
-                String.join(",", options.regions()), options.routes(), options.rate(), options.speedup(),
-                simulatedStart, options.seed());
+                String.join(",", options.regions()), options.simulation().routesPerRegion(), options.rate(),
+                options.speedup(), simulatedStart, options.simulation().seed());
         out.println("  ground truth     route <region>-r01 runs late and draws complaints; "
                 + options.regions().get(0) + "'s on-time rate dips from simulated hour 6 to 9");
     }

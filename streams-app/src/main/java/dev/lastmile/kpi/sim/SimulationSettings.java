@@ -48,6 +48,16 @@ public record SimulationSettings(long seed, Instant start, List<String> regions,
     }
 
 
+    /**
+     * @param disorder   share of deliveries and surveys emitted late (within 5 minutes)
+     * @param duplicates share of events emitted twice
+     * @param invalid    records broken on purpose, per delivery (about 4x this share of deliveries)
+     */
+    public SimulationSettings withNoise(double disorder, double duplicates, double invalid) {
+        return new SimulationSettings(seed, start, regions, routesPerRegion, driversPerRoute, deliveriesPerHour,
+                disorder, maxDisorder, duplicates, invalid, dipRegion, dipFrom, dipUntil);
+    }
+
     /** The route of each region that runs chronically late and drives complaints (ground truth). */
     public static String chronicallyLateRoute(String region) {
         return region + "-r01";

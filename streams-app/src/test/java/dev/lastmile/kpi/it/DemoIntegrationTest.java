@@ -3,6 +3,8 @@ package dev.lastmile.kpi.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.runtime.Demo;
+import dev.lastmile.kpi.sim.SimulationSettings;
+import java.time.Instant;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,7 +58,8 @@ class DemoIntegrationTest {
     @Test
     void shouldServeHealthAndPromtoolCleanKpiMetricsWhileRunningAndCleanUpAfter(@TempDir Path tmp) throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        Demo.Options options = new Demo.Options(400, List.of("north", "south"), 4, 600, 3, 0, null, 2);
+        Demo.Options options = new Demo.Options(400, SimulationSettings.defaults(3, Instant.now())
+                .withRegions(List.of("north", "south")).withRoutes(4), 600, 0, null, 2);
         int port;
         try (Demo demo = Demo.start(options, Map.of(), new PrintStream(console, true, StandardCharsets.UTF_8))) {
             port = demo.httpPort();
