@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
-import dev.lastmile.kpi.metrics.PipelineMetrics;
-import dev.lastmile.kpi.runtime.Pipeline;
-import dev.lastmile.kpi.topology.TopologyOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,18 +45,7 @@ class BacklogIntegrationTest {
             env.createTopics(PARTITIONS);
             ExpectedDeliveryKpis expected = produceBacklog(env, EVENTS);
 
-            TopologyOptions options = new TopologyOptions(env.registry, PipelineMetrics.inMemory(),
-                    Map.of(env.config.topics().deliveryEvents(), PARTITIONS,
-                            env.config.topics().ticketEvents(), PARTITIONS, env.config.topics().surveyResponses(), PARTITIONS), false);
-            List<ConsumerRecord<String, DeliveryKpi>> records;
-            try (Pipeline pipeline = new Pipeline(env.config, options).start()) {
-                int wanted = expected.windows.size();
-                records = env.readUntil(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
-                        env.topics.kpiDelivery().valueSerde().deserializer(),
-                        read -> ExpectedDeliveryKpis.finals(read).size() >= wanted, Duration.ofSeconds(180));
-                assertThat(pipeline.failure()).isNull();
-            }
-
+            List<ConsumerRecord<String, DeliveryKpi>> records = env.runUntilAllFinals(env.config, PARTITIONS, expected);
             expected.assertMatches(records);
             assertThat(env.readAll(env.topics.lateEvents().name(), Serdes.ByteArray().deserializer(),
                     Serdes.ByteArray().deserializer())).as("late records").isEmpty();

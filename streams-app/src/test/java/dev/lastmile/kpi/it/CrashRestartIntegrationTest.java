@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
-import dev.lastmile.kpi.metrics.PipelineMetrics;
-import dev.lastmile.kpi.runtime.Pipeline;
-import dev.lastmile.kpi.topology.TopologyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,17 +50,7 @@ class CrashRestartIntegrationTest {
 
             PipelineConfig config = env.configWith(Map.of(
                     "state.dir", Files.createTempDirectory("lastmile-crash-b-").toString()));
-            TopologyOptions options = new TopologyOptions(env.registry, PipelineMetrics.inMemory(),
-                    Map.of(env.config.topics().deliveryEvents(), BacklogIntegrationTest.PARTITIONS,
-                            env.config.topics().ticketEvents(), BacklogIntegrationTest.PARTITIONS, env.config.topics().surveyResponses(), BacklogIntegrationTest.PARTITIONS), false);
-            List<ConsumerRecord<String, DeliveryKpi>> records;
-            try (Pipeline pipeline = new Pipeline(config, options).start()) {
-                int wanted = expected.windows.size();
-                records = env.readUntil(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
-                        env.topics.kpiDelivery().valueSerde().deserializer(),
-                        read -> ExpectedDeliveryKpis.finals(read).size() >= wanted, Duration.ofSeconds(180));
-                assertThat(pipeline.failure()).isNull();
-            }
+            List<ConsumerRecord<String, DeliveryKpi>> records = env.runUntilAllFinals(config, BacklogIntegrationTest.PARTITIONS, expected);
             expected.assertMatches(records);
             assertThat(env.readAll(env.topics.lateEvents().name(), Serdes.ByteArray().deserializer(),
                     Serdes.ByteArray().deserializer())).as("late records").isEmpty();

@@ -1,11 +1,15 @@
 package dev.lastmile.kpi.it;
 
 import dev.lastmile.kpi.config.ConfigLoader;
+import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.config.Setting;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.serde.MockSchemaRegistry;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
+import dev.lastmile.kpi.topology.TopologyOptions;
 import dev.lastmile.kpi.topology.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -70,6 +75,31 @@ final class ItEnvironment implements AutoCloseable {
         Map<String, String> all = new HashMap<>(settings);
         all.putAll(changes);
         return ConfigLoader.defaults().overrides(all).load();
+    }
+
+    /** Options for a pipeline on this environment's topics, each input with {@code partitions} partitions. */
+    TopologyOptions options(int partitions) {
+        Map<String, Integer> counts = new HashMap<>();
+        config.topics().inputs().forEach(t -> counts.put(t, partitions));
+        return new TopologyOptions(registry, PipelineMetrics.inMemory(), counts, false);
+    }
+
+    /**
+     * Runs a pipeline with {@code config} until the delivery KPI topic holds a final record for
+     * every window {@code expected} has, and returns what it read; fails if a stream thread failed.
+     */
+    List<ConsumerRecord<String, DeliveryKpi>> runUntilAllFinals(PipelineConfig pipelineConfig, int partitions,
+                                                                ExpectedDeliveryKpis expected) {
+        try (Pipeline pipeline = new Pipeline(pipelineConfig, options(partitions)).start()) {
+            int wanted = expected.windows.size();
+            List<ConsumerRecord<String, DeliveryKpi>> records = readUntil(topics.kpiDelivery().name(),
+                    Serdes.String().deserializer(), topics.kpiDelivery().valueSerde().deserializer(),
+                    read -> ExpectedDeliveryKpis.finals(read).size() >= wanted, Duration.ofSeconds(180));
+            if (pipeline.failure() != null) {
+                throw new AssertionError("the pipeline failed", pipeline.failure());
+            }
+            return records;
+        }
     }
 
     /** Creates every input with {@code partitions} partitions, and every output topic. */

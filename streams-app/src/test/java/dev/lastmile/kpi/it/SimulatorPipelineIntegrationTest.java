@@ -15,12 +15,10 @@ import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.avro.TicketEvent;
 import dev.lastmile.kpi.avro.TicketEventType;
 import dev.lastmile.kpi.avro.WindowKind;
-import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.sim.SimEvent;
 import dev.lastmile.kpi.sim.SimulationSettings;
 import dev.lastmile.kpi.sim.Simulator;
-import dev.lastmile.kpi.topology.TopologyOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,13 +105,10 @@ class SimulatorPipelineIntegrationTest {
                 }
             }
 
-            Map<String, Integer> partitions = Map.of(env.config.topics().deliveryEvents(), 3,
-                    env.config.topics().ticketEvents(), 3, env.config.topics().surveyResponses(), 3);
             List<ConsumerRecord<String, DeliveryKpi>> deliveries;
             List<ConsumerRecord<String, ExperienceKpi>> experience;
             List<ConsumerRecord<String, RouteComplaintKpi>> routes;
-            try (Pipeline pipeline = new Pipeline(env.config, new TopologyOptions(env.registry,
-                    PipelineMetrics.inMemory(), partitions, false)).start()) {
+            try (Pipeline pipeline = new Pipeline(env.config, env.options(3)).start()) {
                 int wanted = expectedDeliveries.windows.size();
                 deliveries = env.readUntil(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
                         env.topics.kpiDelivery().valueSerde().deserializer(),
