@@ -8,7 +8,6 @@ import dev.lastmile.kpi.avro.DeliveryStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
