@@ -74,6 +74,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldLoadTheShippedExampleConfiguration() {
+        PipelineConfig c = ConfigLoader.defaults().file(Path.of("..", "examples", "lastmile.properties")).load();
+        assertThat(c.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
+        assertThat(c.streamsProperties().getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(c.streamsProperties().getProperty("replication.factor")).isEqualTo("3");
+        ConfigLoader.requireCluster(c);
+    }
+
+    @Test
     void shouldRequireClusterSettingsForRun() {
         PipelineConfig c = ConfigLoader.defaults().load();
         assertThatThrownBy(() -> ConfigLoader.requireCluster(c)).hasMessageContaining("bootstrap.servers")

@@ -6,9 +6,7 @@ import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +34,9 @@ class CrashRestartIntegrationTest {
             env.createTopics(BacklogIntegrationTest.PARTITIONS);
             ExpectedDeliveryKpis expected = BacklogIntegrationTest.produceBacklog(env, 24_000);
 
-            Process first = startPipelineProcess(env, registry.url(), Files.createTempDirectory("lastmile-crash-a-"));
+            // The production `run` command in its own JVM, slowed down so it is killed mid-backlog.
+            Process first = env.startRunProcess(registry.url(), Files.createTempDirectory("lastmile-crash-a-"),
+                    Map.of("kafka.max.poll.records", "25"), Files.createTempFile("lastmile-crash-run-", ".log"));
             try {
                 List<ConsumerRecord<String, DeliveryKpi>> before = env.readUntil(env.topics.kpiDelivery().name(),
                         Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
@@ -55,23 +55,5 @@ class CrashRestartIntegrationTest {
             assertThat(env.readAll(env.topics.lateEvents().name(), Serdes.ByteArray().deserializer(),
                     Serdes.ByteArray().deserializer())).as("late records").isEmpty();
         }
-    }
-
-    /** The production `run` command in its own JVM, slowed down so it is killed mid-backlog. */
-    private static Process startPipelineProcess(ItEnvironment env, String registryUrl, Path stateDir)
-            throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.lastmile.kpi.cli.Main", "run"));
-        Map<String, String> settings = new java.util.TreeMap<>(env.settings);
-        settings.put("schema.registry.url", registryUrl);
-        settings.put("state.dir", stateDir.toString());
-        settings.put("http.port", "0");
-        settings.put("kafka.max.poll.records", "25");
-        settings.forEach((k, v) -> {
-            command.add("--set");
-            command.add(k + "=" + v);
-        });
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile("lastmile-crash-run-", ".log").toFile()).start();
     }
 }

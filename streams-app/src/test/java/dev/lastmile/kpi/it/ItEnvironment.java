@@ -102,6 +102,26 @@ final class ItEnvironment implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the production {@code run} command of this environment's pipeline in its own JVM,
+     * with its output in {@code log}. The registry must be reachable from another process (HTTP).
+     */
+    Process startRunProcess(String registryUrl, Path stateDirectory, Map<String, String> extra, Path log)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), "dev.lastmile.kpi.cli.Main", "run"));
+        Map<String, String> all = new java.util.TreeMap<>(settings);
+        all.put("schema.registry.url", registryUrl);
+        all.put("state.dir", stateDirectory.toString());
+        all.put("http.port", "0");
+        all.putAll(extra);
+        all.forEach((k, v) -> {
+            command.add("--set");
+            command.add(k + "=" + v);
+        });
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     /** Creates every input with {@code partitions} partitions, and every output topic. */
     void createTopics(int partitions) {
         Map<String, Integer> all = new HashMap<>();

@@ -8,13 +8,24 @@ import dev.lastmile.kpi.runtime.TopicSetup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** `run`'s start-up checks against a real broker. */
 @Tag("integration")
@@ -43,6 +54,48 @@ class RunCommandIntegrationTest {
                             + env.config.topics().surveyResponses() + ", " + env.config.topics().ticketEvents() + "]")
                     .contains("do not exist");
         }
+    }
+
+    @Test
+    void shouldBeReadyWhileRunningAndShutDownCleanlyOnSigterm(@TempDir Path tmp) throws Exception {
+        try (ItEnvironment env = new ItEnvironment(SharedBroker.get(), Map.of());
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(env.registry)) {
+            env.createTopics(1);
+            Path log = tmp.resolve("run.log");
+            Process run = env.startRunProcess(registry.url(), tmp.resolve("state"), Map.of(), log);
+            try {
+                int port = awaitPort(log, run);
+                HttpClient http = HttpClient.newHttpClient();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                int status = 0;
+                while (System.nanoTime() < deadline && status != 200) {
+                    status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+                    Thread.sleep(200);
+                }
+                assertThat(status).as("readiness while running").isEqualTo(200);
+            } finally {
+                run.destroy(); // SIGTERM
+                assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("stopped within a minute").isTrue();
+            }
+            String output = Files.readString(log);
+            assertThat(output).contains("Shutdown requested", "PENDING_SHUTDOWN -> NOT_RUNNING")
+                    .doesNotContain("ERROR");
+        }
+    }
+
+    /** The HTTP port `run` logs at start-up ("metrics and health on port N"). */
+    private static int awaitPort(Path log, Process run) throws Exception {
+        Pattern port = Pattern.compile("metrics and health on port (\\d+)");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && run.isAlive()) {
+            Matcher m = port.matcher(Files.readString(log));
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("run did not start its HTTP endpoint:\n" + Files.readString(log));
     }
 
     @Test

@@ -1,0 +1,57 @@
+package dev.lastmile.kpi.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lastmile.kpi.config.ConfigLoader;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.serde.MockSchemaRegistry;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.Topology;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The names of state stores and internal topics are part of the pipeline's upgrade contract: a
+ * renamed store orphans its state and its changelog. This list changes only on purpose, with a
+ * migration note in the change.
+ */
+class TopologyNamesTest {
+
+    @Test
+    void shouldKeepEveryStoreAndRepartitionTopicName() {
+        Topology topology = LastmileTopology.build(ConfigLoader.defaults().load(), new TopologyOptions(
+                MockSchemaRegistry.forScope("names-test"), PipelineMetrics.inMemory(), Map.of(), false));
+        String description = topology.describe().toString();
+
+        Set<String> stores = new TreeSet<>();
+        Matcher m = Pattern.compile("stores: \\[([^\\]]*)\\]").matcher(description);
+        while (m.find()) {
+            for (String s : m.group(1).split(",\\s*")) {
+                if (!s.isBlank()) {
+                    stores.add(s.trim());
+                }
+            }
+        }
+        assertThat(stores).containsExactlyInAnyOrder(
+                "delivery-dedup", "ticket-dedup", "survey-dedup", "ticket-lifecycle",
+                "delivery-kpi-buckets", "delivery-kpi-progress", "delivery-kpi-alert-state",
+                "experience-kpi-buckets", "experience-kpi-progress",
+                "support-kpi-buckets", "support-kpi-progress", "support-kpi-alert-state",
+                "route-complaints-buckets", "route-complaints-progress",
+                "complaint-join-routes", "complaint-join-pending", "complaint-join-progress",
+                "kpi-targets");
+
+        Set<String> repartitions = new TreeSet<>();
+        Matcher r = Pattern.compile("([a-z-]+-repartition)").matcher(description);
+        while (r.find()) {
+            repartitions.add(r.group(1));
+        }
+        assertThat(repartitions).containsExactlyInAnyOrder(
+                "delivery-kpi-by-region-repartition", "experience-kpi-by-region-repartition",
+                "support-kpi-by-region-repartition", "complaints-by-delivery-repartition",
+                "route-complaints-by-region-repartition");
+    }
+}
