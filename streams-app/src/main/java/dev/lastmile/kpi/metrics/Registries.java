@@ -20,9 +20,9 @@ public final class Registries {
     /**
      * Keeps every exported meter within Prometheus conventions as {@code promtool check metrics}
      * checks them, whatever a library registers: a meter in nanoseconds or milliseconds (some Kafka
-     * client internals, process CPU time) is left out rather than exported under a wrong unit; a
-     * non-histogram named "*.count" is renamed ("connection.count" becomes "connections"); and a
-     * meter without help text (a few Kafka client latencies) is left out.
+     * client internals, process CPU time) is left out rather than exported under a wrong unit; so is
+     * a gauge named "*.count" (Prometheus reserves the suffix for histograms; renaming it instead
+     * makes the Kafka binder re-register it every minute), and a meter without help text.
      */
     static final MeterFilter PROMETHEUS_CONVENTIONS = new MeterFilter() {
         private static final Set<String> ABBREVIATED_UNITS = Set.of("ns", "ms");
@@ -32,16 +32,9 @@ public final class Registries {
             boolean noHelp = id.getDescription() == null || id.getDescription().isBlank();
             boolean abbreviated = id.getBaseUnit() != null && ABBREVIATED_UNITS.contains(id.getBaseUnit())
                     || Arrays.stream(id.getName().split("[.\\-_]")).anyMatch(ABBREVIATED_UNITS::contains);
-            return noHelp || abbreviated ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
-        }
-
-        @Override
-        public Meter.Id map(Meter.Id id) {
-            String name = id.getName();
-            if ((name.endsWith(".count") || name.endsWith("-count")) && id.getType() != Meter.Type.COUNTER) {
-                return id.withName(name.substring(0, name.length() - ".count".length()) + "s");
-            }
-            return id;
+            boolean countGauge = id.getType() != Meter.Type.COUNTER
+                    && (id.getName().endsWith(".count") || id.getName().endsWith("-count"));
+            return noHelp || abbreviated || countGauge ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
         }
     };
 
