@@ -1,5 +1,6 @@
 package dev.lastmile.kpi.embedded;
 
+import dev.lastmile.kpi.runtime.TopicSetup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -163,6 +164,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
+            TopicSetup.awaitLeaders(admin, List.copyOf(partitionsByTopic.keySet()));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Topics " + partitionsByTopic.keySet() + " have no ready leader: " + e, e);
         } catch (InterruptedException | TimeoutException e) {
             throw new IllegalStateException("Creating topics " + partitionsByTopic.keySet() + " failed: " + e, e);
         }

@@ -98,6 +98,35 @@ public final class TopicSetup {
                 }
             }
         }
+        awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
+    }
+
+    /**
+     * Waits until every partition of {@code topics} answers on its leader. Producing into a topic
+     * the moment it is created can hit a partition whose leader is not ready yet; an idempotent
+     * producer's retry of that first batch can then fail with OUT_OF_ORDER_SEQUENCE for good.
+     */
+    public static void awaitLeaders(Admin admin, List<String> topics)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                        new java.util.HashMap<>();
+                for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS)
+                        .values()) {
+                    d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(d.name(),
+                            p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                }
+                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS); // answered only by ready leaders
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static Set<String> missing(Admin admin, List<String> wanted, PipelineConfig config)
