@@ -43,6 +43,8 @@ public final class KafkaSimulation implements Runnable, AutoCloseable {
         p.putAll(clientProperties);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        // Ordered and never overtaken: a retried batch cannot fall behind a later one.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

@@ -136,6 +136,9 @@ final class ItEnvironment implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // One request in flight: a failed first batch can never be overtaken by the next one, which
+        // on a just-created topic could leave the producer retrying OUT_OF_ORDER_SEQUENCE.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         return new KafkaProducer<>(p, keys, values);
     }
 
