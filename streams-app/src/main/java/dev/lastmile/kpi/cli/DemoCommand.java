@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run everything on this machine: an embedded Kafka broker, the simulator, the pipeline and the metrics endpoint.")
+        description = {"Run it all locally: embedded Kafka, simulator, pipeline, metrics.",
+            "An embedded Kafka broker, the simulator, the pipeline and the /metrics and /health endpoints."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "200", description = "Events per second, all sources (default ${DEFAULT-VALUE}).")

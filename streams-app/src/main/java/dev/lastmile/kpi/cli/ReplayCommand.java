@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Run the pipeline over a JSON Lines history and write the final KPI records as JSON Lines.",
+        description = {"Run the pipeline over a JSON Lines history; write final KPIs.",
+            "Reads events as JSON Lines and writes the final KPI records as JSON Lines."},
         footer = {"", "Rejected lines go to <output>.dlq.jsonl, records after their window closed to <output>.late.jsonl."})
 final class ReplayCommand implements Callable<Integer> {
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the pipeline against a Kafka cluster and schema registry (production).")
+        description = {"Run the pipeline against a Kafka cluster (production).",
+            "Needs bootstrap.servers and schema.registry.url; serves /metrics and /health on http.port."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);

@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Generate realistic delivery, ticket and survey events with known problems:",
+        description = {"Generate realistic events with known problems (file or Kafka).",
+            "Delivery, ticket and survey events with built-in ground truth:",
             "into a JSON Lines history (--output), or live into the input topics of a cluster (the --config/--set settings)."},
         footer = {"", "Ground truth: route <region>-r01 is late ~20%% of the time (others <1%%) and draws complaints; the first "
             + "region's on-time rate dips below target from hour 6 to 9 of simulated time."})

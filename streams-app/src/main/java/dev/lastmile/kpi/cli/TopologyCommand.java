@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "topology", mixinStandardHelpOptions = true,
-        description = "Print the processors, stores and internal topics of the pipeline.")
+        description = "Print the processors, stores and internal topics.")
 final class TopologyCommand implements Callable<Integer> {
 
     @Mixin
