@@ -25,7 +25,7 @@ final class SimulationOptions {
     double duplicates;
 
     @Option(names = "--invalid", defaultValue = "0.002",
-            description = "Rate of records broken on purpose, for the DLQ (default ${DEFAULT-VALUE}).")
+            description = "Share of events broken on purpose, for the DLQ (default ${DEFAULT-VALUE}).")
     double invalid;
 
     boolean valid() {

@@ -121,11 +121,8 @@ public final class Demo implements AutoCloseable {
         simulatedStart = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
         double deliveriesPerHour = options.rate() * 3600 / options.speedup() / EVENTS_PER_DELIVERY
                 / options.regions().size();
-        SimulationSettings base = options.simulation();
-        SimulationSettings sim = new SimulationSettings(base.seed(), simulatedStart, base.regions(),
-                base.routesPerRegion(), base.driversPerRoute(), deliveriesPerHour, base.disorderShare(),
-                base.maxDisorder(), base.duplicateShare(), base.invalidShare(), base.dipRegion(), base.dipFrom(),
-                base.dipUntil());
+        SimulationSettings sim = options.simulation().withStart(simulatedStart)
+                .withDeliveriesPerHour(deliveriesPerHour);
         simulation = new KafkaSimulation(config.clientProperties(), Topics.of(config.topics(), schemas), sim,
                 options.speedup());
         wallStart = System.currentTimeMillis();

@@ -48,10 +48,15 @@ public record SimulationSettings(long seed, Instant start, List<String> regions,
     }
 
 
+    public SimulationSettings withStart(Instant newStart) {
+        return new SimulationSettings(seed, newStart, regions, routesPerRegion, driversPerRoute, deliveriesPerHour,
+                disorderShare, maxDisorder, duplicateShare, invalidShare, dipRegion, dipFrom, dipUntil);
+    }
+
     /**
      * @param disorder   share of deliveries and surveys emitted late (within 5 minutes)
      * @param duplicates share of events emitted twice
-     * @param invalid    records broken on purpose, per delivery (about 4x this share of deliveries)
+     * @param invalid    about this share of all events are records broken on purpose
      */
     public SimulationSettings withNoise(double disorder, double duplicates, double invalid) {
         return new SimulationSettings(seed, start, regions, routesPerRegion, driversPerRoute, deliveriesPerHour,
