@@ -13,6 +13,7 @@ public final class PipelineMetrics {
 
     private final MeterRegistry registry;
     private final KpiGauges gauges;
+    private final java.util.Map<String, Counter> recordsIn = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> firing =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -45,9 +46,10 @@ public final class PipelineMetrics {
         return gauges.byRegion(gauge, window, true);
     }
 
+    /** Called for every input record, so the counter is looked up once per topic, not per record. */
     public void recordIn(String topic) {
-        Counter.builder("lastmile.records.in").description("Input records read, valid or not")
-                .tag("topic", topic).register(registry).increment();
+        recordsIn.computeIfAbsent(topic, t -> Counter.builder("lastmile.records.in")
+                .description("Input records read, valid or not").tag("topic", t).register(registry)).increment();
     }
 
     public void dlq(String topic, String reasonCode) {
