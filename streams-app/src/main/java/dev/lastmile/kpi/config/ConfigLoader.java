@@ -92,6 +92,12 @@ public final class ConfigLoader {
             kafka.put(key.substring(Setting.KAFKA_PREFIX.length()), new Value(value.trim(), origin));
             return;
         }
+        if (key.equals("watermark.idle.timeout")) {
+            throw new ConfigException("Setting watermark.idle.timeout in " + origin + " no longer exists: a quiet input "
+                    + "partition no longer needs it (its gate reports that it is caught up), and one that is only slow "
+                    + "must hold the watermark. Fix: remove it; the safety valve for a partition whose task does not run "
+                    + "is watermark.stall.timeout.");
+        }
         Setting s = Setting.byKey(key).orElseThrow(() -> new ConfigException("Unknown setting '" + key + "' in "
                 + origin + ". Fix: use one of " + List.of(Setting.values()).stream().map(Setting::key).toList()
                 + ", or kafka.<property> to pass a Kafka client or Streams property."));
@@ -124,7 +130,7 @@ public final class ConfigLoader {
         return new PipelineConfig(text(Setting.APPLICATION_ID), text(Setting.BOOTSTRAP_SERVERS), registry,
                 text(Setting.SCHEMA_REGISTRY_AUTH), text(Setting.STATE_DIR), guarantee,
                 duration(Setting.COMMIT_INTERVAL, false), threads, duration(Setting.WINDOW_GRACE, true),
-                duration(Setting.IDLE_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
+                duration(Setting.STALL_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
                 duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
                 duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
                 port(Setting.HTTP_PORT),

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record PipelineConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl,
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
-                             Duration commitInterval, int streamThreads, Duration windowGrace, Duration idleTimeout,
+                             Duration commitInterval, int streamThreads, Duration windowGrace, Duration stallTimeout,
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
                              Duration complaintLookback, int routeMinDeliveries, int alertMinSamples, int httpPort, String httpBind,
                              boolean createOutputTopics, TopicNames topics,

@@ -17,7 +17,7 @@ public enum Setting {
     COMMIT_INTERVAL("commit.interval", "1s", "How often Streams commits; also how often open windows emit final=false updates."),
     STREAM_THREADS("num.stream.threads", "1", "Stream threads in this instance."),
     WINDOW_GRACE("window.grace", "15m", "How long after its end a window still accepts records, judged by the watermark."),
-    IDLE_TIMEOUT("watermark.idle.timeout", "60s", "Wall-clock time after which an input partition whose event time does not advance stops holding the watermark back."),
+    STALL_TIMEOUT("watermark.stall.timeout", "6h", "Safety valve: wall-clock time after which an input partition that has sent no progress at all (its task not running: restoring, migrating, dead) stops holding the watermark back. Quiet partitions never need it: their gates report that they are caught up."),
     MARKER_INTERVAL("watermark.marker.interval", "1m", "Event-time step at which an input partition reports its progress downstream."),
     DEDUP_RETENTION("dedup.retention", "7d", "How long an event_id is remembered to drop duplicates (event time)."),
     TICKET_RETENTION("ticket.state.retention", "30d", "How long a ticket's lifecycle is kept after its last event (event time); a later event starts it afresh."),

@@ -149,8 +149,8 @@ public final class LastmileTopology {
         Set<String> ticketSources = sources(ticketTopic, options);
         KStream<String, Envelope> routeObservations = deliveriesForJoin
                 .merge(complaintsByDelivery, Named.as("complaint-join-inputs"))
-                .process(() -> new ComplaintAttributionProcessor(config.complaintLookback(), config.idleTimeout(),
-                        config.markerInterval(), config.commitInterval(), ticketSources),
+                .process(() -> new ComplaintAttributionProcessor(config.complaintLookback(), config.stallTimeout(),
+                        config.markerInterval(), config.commitInterval(), ticketSources, options.metrics().watermarks()),
                         Named.as("complaint-join"), ComplaintAttributionProcessor.ROUTES_STORE,
                         ComplaintAttributionProcessor.PENDING_STORE, ComplaintAttributionProcessor.PROGRESS_STORE);
         Set<String> routeSources = new java.util.TreeSet<>(sources(deliveryTopic, options));
@@ -177,7 +177,7 @@ public final class LastmileTopology {
                 .stream(spec.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(spec.name() + "-source"))
                 .process(() -> new InputGate<>(spec, dedupStore, config.dedupRetention(), config.markerInterval(),
-                        config.commitInterval(), options.honourEndOfInput(), options.metrics()),
+                        config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp()),
                         Named.as(spec.name() + "-gate"), dedupStore);
         Map<String, KStream<String, Gated<E>>> branches = gated.split(Named.as(spec.name() + "-"))
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
@@ -210,7 +210,7 @@ public final class LastmileTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(progressStore),
                 Serdes.String(), Serdes.Long()));
         Map<String, KStream<String, WindowOutput<OUT>>> branches = keyed
-                .process(() -> new WindowedKpiProcessor<>(kpi, config.windowGrace(), config.idleTimeout(),
+                .process(() -> new WindowedKpiProcessor<>(kpi, config.windowGrace(), config.stallTimeout(),
                                 config.commitInterval(), sources, options.metrics()),
                         Named.as(kpi.name() + "-windows"), bucketStore, progressStore)
                 .split(Named.as(kpi.name() + "-"))
