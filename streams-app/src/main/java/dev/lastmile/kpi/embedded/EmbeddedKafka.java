@@ -36,14 +36,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final KafkaRaftServer server;
+    private final int brokerPort;
+    private final int controllerPort;
     private final String bootstrapServers;
     private boolean closed;
 
-    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, int brokerPort,
+                          int controllerPort) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.server = server;
-        this.bootstrapServers = bootstrapServers;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.bootstrapServers = "127.0.0.1:" + brokerPort;
     }
 
     /** Starts a broker with its data in a new temporary directory, deleted on close. */
@@ -61,9 +66,28 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose) {
         try {
+            return start(dataDir, deleteOnClose, freePort(), freePort());
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot find free ports for the embedded broker: " + e, e);
+        }
+    }
+
+    /**
+     * Stops this broker and starts it again on the same ports and log, as a broker restart looks to
+     * its clients; returns the new instance. This one is closed (its data kept).
+     */
+    public EmbeddedKafka restart() {
+        synchronized (this) {
+            closed = true;
+            server.shutdown();
+            server.awaitShutdown();
+        }
+        return start(dataDir, deleteOnClose, brokerPort, controllerPort);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int brokerPort, int controllerPort) {
+        try {
             Files.createDirectories(dataDir);
-            int brokerPort = freePort();
-            int controllerPort = freePort();
             Properties props = serverProperties(dataDir.resolve("log"), brokerPort, controllerPort);
             Path propsFile = dataDir.resolve("server.properties");
             try (Writer w = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
@@ -74,7 +98,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, "127.0.0.1:" + brokerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, brokerPort, controllerPort);
             kafka.awaitReady();
             return kafka;
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.lastmile.kpi.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,6 +19,7 @@ public final class WatermarkMetrics {
     private final Map<String, InputState> inputs = new ConcurrentHashMap<>();
     private final Map<String, StageState> stages = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Long>> silence = new ConcurrentHashMap<>();
+    private final Set<String> registeredStages = ConcurrentHashMap.newKeySet();
 
     WatermarkMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,8 +55,8 @@ public final class WatermarkMetrics {
      * @param silenceMsBySource wall-clock milliseconds since each source's last marker
      */
     public void stage(String stage, int task, long watermark, Map<String, Long> silenceMsBySource, int stalled) {
-        String key = stage + "#" + task;
-        if (stages.put(key, new StageState(watermark, stalled)) == null) {
+        stages.put(stage + "#" + task, new StageState(watermark, stalled));
+        if (registeredStages.add(stage)) {
             Gauge.builder("lastmile_watermark_timestamp_seconds", stages, m -> minWatermark(m, stage))
                     .description("Watermark of the windowed stage (lowest over its tasks in this instance)")
                     .tag("stage", stage).register(registry);
@@ -72,7 +74,7 @@ public final class WatermarkMetrics {
                         .register(registry);
                 return m;
             });
-            byTask.put(key, ms);
+            byTask.put(stage + "#" + task, ms);
         });
     }
 

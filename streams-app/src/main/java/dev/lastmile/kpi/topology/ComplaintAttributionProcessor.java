@@ -88,6 +88,7 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
         this.pending = context.getStateStore(PENDING_STORE);
         this.progress = context.getStateStore(PROGRESS_STORE);
         this.source = SOURCE_PREFIX + context.taskId().partition();
+        this.sentProgress = Long.MIN_VALUE; // a revived task re-reads from its committed offsets
         Map<String, Long> restored = new HashMap<>();
         try (KeyValueIterator<String, Long> it = progress.all()) {
             it.forEachRemaining(kv -> restored.put(kv.key, kv.value));

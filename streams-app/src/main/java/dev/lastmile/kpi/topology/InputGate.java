@@ -72,6 +72,11 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     public void init(ProcessorContext<String, Gated<E>> context) {
         this.context = context;
         this.seen = context.getStateStore(dedupStoreName);
+        // Kafka Streams re-initialises the same processor when it revives a task (after an aborted
+        // transaction it re-reads from the committed offsets): what was seen since is void.
+        this.progress = Long.MIN_VALUE;
+        this.sentProgress = Long.MIN_VALUE;
+        this.lastOffset = -1;
         // One gate task per partition of its topic: the task's partition is the gate's input partition.
         this.partition = new TopicPartition(spec.topic(), context.taskId().partition());
         this.source = Envelope.source(partition.topic(), partition.partition());

@@ -84,6 +84,7 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
         this.context = context;
         this.buckets = context.getStateStore(bucketStore(kpi.name()));
         this.progress = context.getStateStore(progressStore(kpi.name()));
+        dirty.clear(); // a revived task re-reads from its committed offsets
         Map<String, Long> restored = new HashMap<>();
         long watermark = Long.MIN_VALUE;
         try (KeyValueIterator<String, Long> it = progress.all()) {
