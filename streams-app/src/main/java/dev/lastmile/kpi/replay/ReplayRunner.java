@@ -95,6 +95,8 @@ public final class ReplayRunner {
                 "window.grace", baseConfig.windowGrace().toMillis() + "ms",
                 "dedup.retention", baseConfig.dedupRetention().toMillis() + "ms",
                 "watermark.marker.interval", baseConfig.markerInterval().toMillis() + "ms",
+                "input.max.future", baseConfig.inputMaxFuture().toMillis() + "ms",
+                "input.min.event.time", baseConfig.inputMinEventTime().toString(),
                 "application.id", baseConfig.applicationId() + "-replay",
                 // One thread, no broker: nothing for transactions to protect, and they cost time here.
                 "processing.guarantee", "at_least_once")).load();
