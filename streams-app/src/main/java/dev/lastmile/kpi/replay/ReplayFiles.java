@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Where a replay writes: every output first goes to a temporary file in the output's directory,
@@ -52,16 +53,24 @@ final class ReplayFiles implements AutoCloseable {
 
     /** A temporary file that {@link #commit} moves to {@code target}. */
     Path temporaryFor(Path target) throws IOException {
-        Path tmp = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = create(target.getFileName().toString());
         pending.add(new Path[] {tmp, target});
         return tmp;
     }
 
     /** A scratch file next to the outputs, deleted on close. */
     Path scratch(String label) throws IOException {
-        Path tmp = Files.createTempFile(directory, "." + base + "." + label + ".", ".tmp");
+        Path tmp = create(base + "." + label);
         pending.add(new Path[] {tmp, null});
         return tmp;
+    }
+
+    /**
+     * A new hidden file with a unique name. Not createTempFile: that makes it readable by its owner
+     * only, and the outputs should get the permissions any new file gets (the umask's).
+     */
+    private Path create(String name) throws IOException {
+        return Files.createFile(directory.resolve("." + name + "." + UUID.randomUUID() + ".tmp"));
     }
 
     /** Moves every output into place, the main output last (its presence means a complete run). */
