@@ -223,6 +223,11 @@ class ReplayInputFileTest {
         replay(in, out);
 
         assertThat(north08Deliveries(out)).isEqualTo(1);
+        // Outputs get what any new file gets here (the umask), not a temporary file's owner-only mode.
+        Path probe = Files.createFile(dir.resolve("probe"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("kpis.dlq.jsonl")))
+                .isEqualTo(Files.getPosixFilePermissions(probe));
+        Files.delete(probe);
         assertThat(dlq(dir)).singleElement().satisfies(d -> assertThat(d.get("line").asInt()).isEqualTo(2));
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
