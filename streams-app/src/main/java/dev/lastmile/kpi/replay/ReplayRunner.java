@@ -22,7 +22,6 @@ import dev.lastmile.kpi.topology.RecordHeaderNames;
 import dev.lastmile.kpi.topology.Topic;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import dev.lastmile.kpi.topology.Topics;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -74,7 +73,7 @@ public final class ReplayRunner {
 
     /**
      * @param config    topic names, grace and the other settings; its state dir is not used
-     * @param wallClock the pipeline's wall clock (for the "more than 1 day in the future" rule)
+     * @param wallClock the pipeline's wall clock (for the input.max.future rule)
      * @param progress  where progress and the summary go (stderr)
      */
     private boolean stateReport;
@@ -257,53 +256,6 @@ public final class ReplayRunner {
 
     private static TestOutputTopic<byte[], byte[]> rawOutput(TopologyTestDriver driver, String name) {
         return driver.createOutputTopic(name, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
-    }
-
-    /** One output topic read back as JSON lines into a part file. */
-    private static final class KpiOutput implements AutoCloseable {
-        private final String topic;
-        private final TestOutputTopic<String, ? extends SpecificRecord> records;
-        private final Path part;
-        private final BufferedWriter writer;
-
-        <T extends SpecificRecord> KpiOutput(TopologyTestDriver driver, Topic<String, T> topic, ReplayFiles files)
-                throws IOException {
-            this.topic = topic.name();
-            this.records = driver.createOutputTopic(topic.name(), Serdes.String().deserializer(),
-                    topic.valueSerde().deserializer());
-            this.part = files.scratch("part-" + topic.name());
-            this.writer = Files.newBufferedWriter(part, StandardCharsets.UTF_8);
-        }
-
-        long drain() throws IOException {
-            long written = 0;
-            while (!records.isEmpty()) {
-                SpecificRecord r = records.readValue();
-                // KPI records: the final one of each window; alerts (no `final` field): every change.
-                var finalField = r.getSchema().getField("final");
-                if (finalField == null || Boolean.TRUE.equals(r.get(finalField.pos()))) {
-                    ObjectNode json = JSON.createObjectNode().put("topic", topic);
-                    json.setAll(JsonAvro.toJson(r));
-                    writer.write(JSON.writeValueAsString(json));
-                    writer.newLine();
-                    written++;
-                }
-            }
-            return written;
-        }
-
-        void appendTo(BufferedWriter out) throws IOException {
-            writer.flush();
-            try (BufferedReader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
-                in.transferTo(out);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            writer.close();
-            Files.deleteIfExists(part);
-        }
     }
 
     private static long drain(List<KpiOutput> outputs) throws IOException {
