@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,6 +134,7 @@ public final class ConfigLoader {
                 duration(Setting.STALL_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
                 duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
                 duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
+                instant(Setting.INPUT_MIN_EVENT_TIME), duration(Setting.INPUT_MAX_FUTURE, true),
                 port(Setting.HTTP_PORT),
                 text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, kafkaProps);
     }
@@ -199,6 +201,17 @@ public final class ConfigLoader {
             throw invalid(s, (zeroAllowed ? "a duration >= 0" : "a duration > 0") + " such as 500ms, 30s, 15m, 1h or 7d");
         }
         return d;
+    }
+
+    /** An instant a long of epoch millis can hold: event times are compared with it. */
+    private Instant instant(Setting s) {
+        try {
+            Instant t = Instant.parse(text(s));
+            t.toEpochMilli();
+            return t;
+        } catch (RuntimeException e) {
+            throw invalid(s, "an ISO-8601 UTC instant such as 2000-01-01T00:00:00Z");
+        }
     }
 
     private ConfigException invalid(Setting s, String expected) {

@@ -1,6 +1,7 @@
 package dev.lastmile.kpi.config;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,7 +17,8 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
                              Duration commitInterval, int streamThreads, Duration windowGrace, Duration stallTimeout,
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
-                             Duration complaintLookback, int routeMinDeliveries, int alertMinSamples, int httpPort, String httpBind,
+                             Duration complaintLookback, int routeMinDeliveries, int alertMinSamples,
+                             Instant inputMinEventTime, Duration inputMaxFuture, int httpPort, String httpBind,
                              boolean createOutputTopics, TopicNames topics,
                              Map<String, String> kafkaProperties) {
 

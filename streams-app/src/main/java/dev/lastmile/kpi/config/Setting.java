@@ -24,6 +24,8 @@ public enum Setting {
     COMPLAINT_LOOKBACK("complaint.lookback", "7d", "How far back (event time) a complaint looks for its delivery's route."),
     ROUTE_MIN_DELIVERIES("route.min.deliveries", "5", "Deliveries a route needs in a window to count in its region's correlation and hotspots."),
     ALERT_MIN_SAMPLES("alert.min.samples", "20", "Least denominator of a final hourly KPI for it to be checked against its target."),
+    INPUT_MAX_FUTURE("input.max.future", "15m", "How far ahead of the wall clock an event_time may be; later ones go to the DLQ. Keep it at most window.grace."),
+    INPUT_MIN_EVENT_TIME("input.min.event.time", "2000-01-01T00:00:00Z", "Earliest event_time accepted (ISO-8601 UTC); earlier ones go to the DLQ."),
     HTTP_PORT("http.port", "8080", "Port of the /metrics, /health/live and /health/ready endpoints."),
     HTTP_BIND("http.bind", "0.0.0.0", "Address the HTTP endpoints listen on."),
     CREATE_OUTPUT_TOPICS("create.output.topics", "true", "`run` creates missing output topics (broker defaults); false: it only checks they exist."),

@@ -70,16 +70,17 @@ public final class LastmileTopology {
         SpecificAvroDeserializer<SurveyResponse> surveyDecoder =
                 new SpecificAvroDeserializer<>(SurveyResponse.getClassSchema(), options.registry());
 
+        Validation rules = new Validation(new Validation.Limits(config.inputMinEventTime(), config.inputMaxFuture()));
         KStream<String, Gated<DeliveryEvent>> deliveries = gate(builder, config, options, topics,
                 new InputSpec<>("delivery", deliveryTopic, deliveryDecoder,
-                        Validation::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
         KStream<String, Gated<TicketEvent>> tickets = gate(builder, config, options, topics,
                 new InputSpec<>("ticket", ticketTopic,
                         new SpecificAvroDeserializer<>(TicketEvent.getClassSchema(), options.registry()),
-                        Validation::ticket, TicketEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::ticket, TicketEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
         KStream<String, Gated<SurveyResponse>> surveys = gate(builder, config, options, topics,
                 new InputSpec<>("survey", surveyTopic, surveyDecoder,
-                        Validation::survey, SurveyResponse::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::survey, SurveyResponse::getEventId, e -> e.getEventTime().toEpochMilli()));
 
         // Delivery KPIs: terminal events by region.
         KStream<String, Envelope> terminalByRegion = deliveries
