@@ -173,12 +173,13 @@ public final class LastmileTopology {
         String dedupStore = spec.name() + "-dedup";
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(dedupStore, config.dedupRetention(), Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.ByteArray()));
         KStream<String, Gated<E>> gated = builder
                 .stream(spec.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(spec.name() + "-source"))
                 .process(() -> new InputGate<>(spec, dedupStore, config.dedupRetention(), config.markerInterval(),
-                        config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp()),
+                        config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp(),
+                        options.eventClock()),
                         Named.as(spec.name() + "-gate"), dedupStore);
         Map<String, KStream<String, Gated<E>>> branches = gated.split(Named.as(spec.name() + "-"))
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
