@@ -183,6 +183,7 @@ public final class LastmileTopology {
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
                         .map((k, v) -> KeyValue.pair(((Gated.Rejected<E>) v).rawKey(), ((Gated.Rejected<E>) v).rawValue()),
                                 Named.as(spec.name() + "-dlq-record"))
+                        .processValues(OriginalTimestamp::new, Named.as(spec.name() + "-dlq-timestamp"))
                         .to(topics.dlq().name(), topics.dlq().produced(spec.name() + "-dlq-sink")), "dlq"))
                 .defaultBranch(Branched.as("accepted"));
         return branches.get(spec.name() + "-accepted");
@@ -217,6 +218,7 @@ public final class LastmileTopology {
                 .branch((k, v) -> v instanceof WindowOutput.Late<OUT>, Branched.withConsumer(late -> late
                         .map((k, v) -> KeyValue.pair(((WindowOutput.Late<OUT>) v).rawKey(),
                                 ((WindowOutput.Late<OUT>) v).rawValue()), Named.as(kpi.name() + "-late-record"))
+                        .processValues(OriginalTimestamp::new, Named.as(kpi.name() + "-late-timestamp"))
                         .to(topics.lateEvents().name(), topics.lateEvents().produced(kpi.name() + "-late-sink")),
                         "late"))
                 .defaultBranch(Branched.as("kpi"));
