@@ -170,9 +170,15 @@ public final class LastmileTopology {
     private static <E> KStream<String, Gated<E>> gate(StreamsBuilder builder, PipelineConfig config,
                                                       TopologyOptions options, Topics topics, InputSpec<E> spec) {
         String dedupStore = spec.name() + "-dedup";
+        // A window store's changelog is compact,delete with retention.ms = dedup.retention + 1 day,
+        // judged by record timestamps: ours are event times, so in a backfill of data older than that
+        // the broker deleted the entries at once, and a restored store forgot which events it had
+        // seen (duplicates counted twice). With LogAppendTime an entry stays that long after it was
+        // written; the store itself still expires entries by event time (also while restoring,
+        // from the window time in the changelog key), so restoration yields what the store held.
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(dedupStore, config.dedupRetention(), Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withLoggingEnabled(Map.of("message.timestamp.type", "LogAppendTime")));
         KStream<String, Gated<E>> gated = builder
                 .stream(spec.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(spec.name() + "-source"))
