@@ -56,15 +56,32 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * Starts a broker in a new temporary directory with some server properties changed, e.g. a
+     * short {@code log.retention.check.interval.ms} for a test that needs retention enforced now.
+     */
+    public static EmbeddedKafka start(Map<String, String> serverOverrides) {
+        try {
+            return start(Files.createTempDirectory("lastmile-kafka-"), true, serverOverrides);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create a temporary directory for the embedded broker", e);
+        }
+    }
+
+    /**
      * Starts a broker with its log in {@code dataDir}; an existing, formatted directory is reused.
      * Ports are new each time, so clients must use {@link #bootstrapServers()}.
      */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose) {
+        return start(dataDir, deleteOnClose, Map.of());
+    }
+
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, Map<String, String> serverOverrides) {
         try {
             Files.createDirectories(dataDir);
             int brokerPort = freePort();
             int controllerPort = freePort();
             Properties props = serverProperties(dataDir.resolve("log"), brokerPort, controllerPort);
+            props.putAll(serverOverrides);
             Path propsFile = dataDir.resolve("server.properties");
             try (Writer w = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
                 props.store(w, "lastmile-kpi embedded broker");
