@@ -33,7 +33,23 @@ public final class PipelineMetrics {
 
     /** Shows a KPI record (any family) on the per-region gauges. */
     public void kpi(Object record) {
-        gauges.observe(record);
+        kpi(record, this);
+    }
+
+    /**
+     * Shows a KPI record on the per-region gauges, whose series {@code owner} (the processor of the
+     * task that owns the region) then owns until {@link #retireKpis} or another owner sets them.
+     */
+    public void kpi(Object record, Object owner) {
+        gauges.observe(record, owner);
+    }
+
+    /**
+     * Removes the KPI gauge series {@code owner} still owns: its task closed (revoked, moved to
+     * another instance, shut down), and the instance that owns the region now exports it alone.
+     */
+    public void retireKpis(Object owner) {
+        gauges.retire(owner);
     }
 
     /** The latest value of a KPI gauge (e.g. lastmile_on_time_ratio) per region, for a summary line. */

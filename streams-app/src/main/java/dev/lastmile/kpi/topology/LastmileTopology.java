@@ -230,7 +230,7 @@ public final class LastmileTopology {
                 .defaultBranch(Branched.as("kpi"));
         KStream<String, OUT> kpis = branches.get(kpi.name() + "-kpi")
                 .mapValues(v -> ((WindowOutput.Kpi<OUT>) v).value(), Named.as(kpi.name() + "-record"))
-                .peek((k, v) -> options.metrics().kpi(v), Named.as(kpi.name() + "-gauges"));
+                .processValues(() -> new KpiGaugesProcessor<OUT>(options.metrics()), Named.as(kpi.name() + "-gauges"));
         kpis.to(output.name(), output.produced(kpi.name() + "-sink"));
         return kpis;
     }
