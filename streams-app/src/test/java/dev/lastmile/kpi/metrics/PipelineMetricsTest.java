@@ -67,6 +67,20 @@ class PipelineMetricsTest {
     }
 
     @Test
+    void shouldRetireAnAlertFiringSeriesOnlyByItsLastOwner() {
+        PipelineMetrics m = PipelineMetrics.inMemory();
+        Object taskA = new Object();
+        Object taskB = new Object();
+        m.firing("ON_TIME_RATE", "north", true, taskA);
+        m.firing("ON_TIME_RATE", "south", true, taskA);
+        m.firing("ON_TIME_RATE", "south", false, taskB); // south's task moved to B (re-exported from its state)
+        m.retireAlerts(taskA);
+        assertThat(m.registry().find("lastmile_alert_firing").tag("region", "north").gauge()).isNull();
+        assertThat(m.registry().get("lastmile_alert_firing").tag("region", "south").gauge().value()).isZero();
+        assertThat(m.firingAlerts()).isEmpty();
+    }
+
+    @Test
     void shouldShowNanWhenTheContractSaysNull() {
         PipelineMetrics m = PipelineMetrics.inMemory();
         m.kpi(kpi(WindowKind.HOURLY, T0, false, 0, 0));
