@@ -6,8 +6,10 @@ import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
+import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.topology.RecordHeaderNames;
+import dev.lastmile.kpi.topology.TopologyOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,11 +21,14 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Tag;
@@ -34,7 +39,8 @@ import org.junit.jupiter.api.Timeout;
  * A backfill of month-old data on a broker that enforces time retention every half second: a
  * control topic with broker defaults (delete, 7 days, CreateTime) loses its month-old records in
  * the same run, while every final of the KPI topics, the DLQ and late records and the dedup
- * store's changelog stay, and the finals equal a brute-force recomputation.
+ * store's changelog stay, and the finals equal a brute-force recomputation; a new instance on
+ * empty state restores the dedup store and drops repeats of the backfill's events.
  */
 @Tag("integration")
 @Timeout(180)
@@ -47,6 +53,8 @@ class BackfillRetentionIntegrationTest {
     private static final Duration BUDGET = Duration.ofSeconds(90);
 
     private final Instant start = Instant.now().minus(Duration.ofDays(35)).truncatedTo(ChronoUnit.HOURS);
+    /** The first events of each partition's backfill, to repeat after a restore. */
+    private final List<List<DeliveryEvent>> firstEvents = new ArrayList<>();
 
     @Test
     void shouldKeepEveryFinalOfAMonthOldBackfillWhileTheBrokerDeletesByRetention() throws Exception {
@@ -59,6 +67,11 @@ class BackfillRetentionIntegrationTest {
              ItEnvironment env = new ItEnvironment(kafka, Map.of());
              Admin admin = kafka.admin()) {
             env.createTopics(PARTITIONS);
+            // Inputs are the operator's: one who backfills month-old data keeps it there (else the
+            // broker deletes it before it is read; repeats sent later too).
+            ConfigResource input = new ConfigResource(ConfigResource.Type.TOPIC, env.topics.deliveryEvents().name());
+            admin.incrementalAlterConfigs(Map.of(input, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "-1"),
+                    AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
             String control = "it-" + env.id + ".control";
             kafka.createTopics(Map.of(control, 1)); // broker defaults, as `run` used to create outputs
             long controlWritten = produceControl(env, control);
@@ -99,7 +112,40 @@ class BackfillRetentionIntegrationTest {
             for (String topic : kept) {
                 assertThat(earliestOffsets(admin, topic)).as("nothing deleted from " + topic).containsOnly(0L);
             }
+            assertRestoredDedupDropsRepeats(env);
         }
+    }
+
+    /**
+     * A new instance on empty state restores the dedup store from its changelog: repeats of the
+     * backfill's first events (the entries a time-judged changelog loses first) are dropped as
+     * duplicates, not counted (late) again.
+     */
+    private void assertRestoredDedupDropsRepeats(ItEnvironment env) throws InterruptedException {
+        List<DeliveryEvent> repeats = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            List<DeliveryEvent> first = firstEvents.get(p);
+            send(env, p, first.toArray(DeliveryEvent[]::new));
+            repeats.addAll(first);
+        }
+        PipelineMetrics metrics = PipelineMetrics.inMemory();
+        Map<String, Integer> partitions = new java.util.HashMap<>();
+        env.config.topics().inputs().forEach(t -> partitions.put(t, PARTITIONS));
+        var restored = env.configWith(Map.of("state.dir", env.stateDir.resolve("restored").toString()));
+        try (Pipeline pipeline = new Pipeline(restored, new TopologyOptions(env.registry, metrics, partitions, false))
+                .start()) {
+            long deadline = System.nanoTime() + BUDGET.toNanos();
+            while (dropped(metrics) < repeats.size() && pipeline.failure() == null && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(pipeline.failure()).isNull();
+        }
+        assertThat(dropped(metrics)).as("repeats dropped by the restored dedup store").isEqualTo(repeats.size());
+    }
+
+    private static double dropped(PipelineMetrics metrics) {
+        var counter = metrics.registry().find("lastmile.duplicates.dropped").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** 200 records stamped 35 days ago into the control topic; returns how many. */
@@ -136,6 +182,7 @@ class BackfillRetentionIntegrationTest {
                 }
             }
             send(env, p, events.toArray(DeliveryEvent[]::new));
+            firstEvents.add(events.stream().distinct().limit(10).toList());
             events.forEach(expected::add);
             accepted += (int) events.stream().map(DeliveryEvent::getEventId).distinct().count();
         }
