@@ -5,6 +5,7 @@ import dev.lastmile.kpi.replay.ReplaySummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +37,11 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isReadable(input)) {
             System.err.println("replay: cannot read --input " + input);
+            return 2;
+        }
+        Optional<String> conflict = ReplayRunner.outputConflict(input, output);
+        if (conflict.isPresent()) {
+            System.err.println(conflict.get());
             return 2;
         }
         ReplayRunner runner = new ReplayRunner(config.load(), wallClock == null ? Instant.now() : wallClock,

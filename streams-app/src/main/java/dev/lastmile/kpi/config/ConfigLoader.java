@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +93,12 @@ public final class ConfigLoader {
             kafka.put(key.substring(Setting.KAFKA_PREFIX.length()), new Value(value.trim(), origin));
             return;
         }
+        if (key.equals("watermark.idle.timeout")) {
+            throw new ConfigException("Setting watermark.idle.timeout in " + origin + " no longer exists: a quiet input "
+                    + "partition no longer needs it (its gate reports that it is caught up), and one that is only slow "
+                    + "must hold the watermark. Fix: remove it; the safety valve for a partition whose task does not run "
+                    + "is watermark.stall.timeout.");
+        }
         Setting s = Setting.byKey(key).orElseThrow(() -> new ConfigException("Unknown setting '" + key + "' in "
                 + origin + ". Fix: use one of " + List.of(Setting.values()).stream().map(Setting::key).toList()
                 + ", or kafka.<property> to pass a Kafka client or Streams property."));
@@ -124,9 +131,10 @@ public final class ConfigLoader {
         return new PipelineConfig(text(Setting.APPLICATION_ID), text(Setting.BOOTSTRAP_SERVERS), registry,
                 text(Setting.SCHEMA_REGISTRY_AUTH), text(Setting.STATE_DIR), guarantee,
                 duration(Setting.COMMIT_INTERVAL, false), threads, duration(Setting.WINDOW_GRACE, true),
-                duration(Setting.IDLE_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
+                duration(Setting.STALL_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
                 duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
                 duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
+                instant(Setting.INPUT_MIN_EVENT_TIME), duration(Setting.INPUT_MAX_FUTURE, true),
                 port(Setting.HTTP_PORT),
                 text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, outputTopics(topics), kafkaProps);
     }
@@ -212,6 +220,17 @@ public final class ConfigLoader {
             throw invalid(s, (zeroAllowed ? "a duration >= 0" : "a duration > 0") + " such as 500ms, 30s, 15m, 1h or 7d");
         }
         return d;
+    }
+
+    /** An instant a long of epoch millis can hold: event times are compared with it. */
+    private Instant instant(Setting s) {
+        try {
+            Instant t = Instant.parse(text(s));
+            t.toEpochMilli();
+            return t;
+        } catch (RuntimeException e) {
+            throw invalid(s, "an ISO-8601 UTC instant such as 2000-01-01T00:00:00Z");
+        }
     }
 
     private ConfigException invalid(Setting s, String expected) {

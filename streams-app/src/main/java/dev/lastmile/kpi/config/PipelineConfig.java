@@ -1,6 +1,7 @@
 package dev.lastmile.kpi.config;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -14,9 +15,10 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record PipelineConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl,
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
-                             Duration commitInterval, int streamThreads, Duration windowGrace, Duration idleTimeout,
+                             Duration commitInterval, int streamThreads, Duration windowGrace, Duration stallTimeout,
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
-                             Duration complaintLookback, int routeMinDeliveries, int alertMinSamples, int httpPort, String httpBind,
+                             Duration complaintLookback, int routeMinDeliveries, int alertMinSamples,
+                             Instant inputMinEventTime, Duration inputMaxFuture, int httpPort, String httpBind,
                              boolean createOutputTopics, TopicNames topics, OutputTopicSettings outputTopics,
                              Map<String, String> kafkaProperties) {
 
@@ -51,6 +53,13 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
         // Unexpected processing errors fail the task rather than skip a record (nothing silently
         // dropped); the setting only makes that behaviour uniform across thread types (KIP-1033).
         p.put("processing.exception.handler.global.enabled", "true");
+        // Streams' partition assignor builds its own StreamsConfig from the main consumer's
+        // configuration, which leaves the setting above out and so logs a WARN that it is off.
+        p.put("main.consumer.processing.exception.handler.global.enabled", "true");
+        // Failover: a dead instance's tasks move after the session timeout (45 s by default) and
+        // resume from a warm standby instead of a full restore. Both can be overridden (kafka.*).
+        p.put("session.timeout.ms", "15000");
+        p.put("num.standby.replicas", "1");
         p.putAll(kafkaProperties);
         return p;
     }

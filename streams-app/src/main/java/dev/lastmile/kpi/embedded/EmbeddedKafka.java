@@ -36,14 +36,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final KafkaRaftServer server;
+    private final int brokerPort;
+    private final int controllerPort;
     private final String bootstrapServers;
+    /** Server properties changed at start, kept by a restart. */
+    private final Map<String, String> serverOverrides;
     private boolean closed;
 
-    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, int brokerPort,
+                          int controllerPort, Map<String, String> serverOverrides) {
+        this.serverOverrides = Map.copyOf(serverOverrides);
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.server = server;
-        this.bootstrapServers = bootstrapServers;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.bootstrapServers = "127.0.0.1:" + brokerPort;
     }
 
     /** Starts a broker with its data in a new temporary directory, deleted on close. */
@@ -77,9 +85,29 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, Map<String, String> serverOverrides) {
         try {
+            return start(dataDir, deleteOnClose, freePort(), freePort(), serverOverrides);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot find free ports for the embedded broker: " + e, e);
+        }
+    }
+
+    /**
+     * Stops this broker and starts it again on the same ports and log, as a broker restart looks to
+     * its clients; returns the new instance. This one is closed (its data kept).
+     */
+    public EmbeddedKafka restart() {
+        synchronized (this) {
+            closed = true;
+            server.shutdown();
+            server.awaitShutdown();
+        }
+        return start(dataDir, deleteOnClose, brokerPort, controllerPort, serverOverrides);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int brokerPort, int controllerPort,
+                                       Map<String, String> serverOverrides) {
+        try {
             Files.createDirectories(dataDir);
-            int brokerPort = freePort();
-            int controllerPort = freePort();
             Properties props = serverProperties(dataDir.resolve("log"), brokerPort, controllerPort);
             props.putAll(serverOverrides);
             Path propsFile = dataDir.resolve("server.properties");
@@ -91,7 +119,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, "127.0.0.1:" + brokerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, brokerPort, controllerPort,
+                    serverOverrides);
             kafka.awaitReady();
             return kafka;
         } catch (IOException e) {

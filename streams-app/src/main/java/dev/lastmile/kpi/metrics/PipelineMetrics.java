@@ -13,6 +13,7 @@ public final class PipelineMetrics {
 
     private final MeterRegistry registry;
     private final KpiGauges gauges;
+    private final WatermarkMetrics watermarks;
     private final java.util.Map<String, Counter> recordsIn = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, Firing> firing = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -26,6 +27,7 @@ public final class PipelineMetrics {
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.gauges = new KpiGauges(registry);
+        this.watermarks = new WatermarkMetrics(registry);
     }
 
     /** Counters kept in memory only, for replay and tests that do not read them. */
@@ -35,6 +37,11 @@ public final class PipelineMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Input partitions' progress and the windowed stages' watermarks. */
+    public WatermarkMetrics watermarks() {
+        return watermarks;
     }
 
     /** Shows a KPI record (any family) on the per-region gauges. */

@@ -27,8 +27,20 @@ public final class JsonAvro {
 
     /** A JSON object that does not fit the schema; the message names the field. */
     public static final class InvalidJson extends Exception {
+        private final String code;
+
         InvalidJson(String message) {
+            this("invalid_field", message);
+        }
+
+        InvalidJson(String code, String message) {
             super(message);
+            this.code = code;
+        }
+
+        /** The DLQ reason code: missing_field or invalid_field. */
+        public String code() {
+            return code;
         }
     }
 
@@ -42,7 +54,7 @@ public final class JsonAvro {
                     record.put(field.pos(), field.hasDefaultValue() ? SpecificData.get().getDefaultValue(field) : null);
                     continue;
                 }
-                throw new InvalidJson("missing field " + field.name());
+                throw new InvalidJson("missing_field", "missing field " + field.name());
             }
             record.put(field.pos(), convert(field.name(), value, field.schema()));
         }
@@ -76,11 +88,20 @@ public final class JsonAvro {
                     if (!value.isTextual()) {
                         throw new InvalidJson("field " + name + " must be an ISO-8601 UTC timestamp string");
                     }
+                    Instant t;
                     try {
-                        return Instant.parse(value.asText());
+                        t = Instant.parse(value.asText());
                     } catch (DateTimeParseException e) {
                         throw new InvalidJson("field " + name + " is not an ISO-8601 UTC timestamp: " + value.asText());
                     }
+                    try {
+                        // timestamp-millis: an instant beyond about 292 million years has no encoding.
+                        t.toEpochMilli();
+                    } catch (ArithmeticException e) {
+                        throw new InvalidJson("field " + name + " " + value.asText()
+                                + " is beyond the range of epoch milliseconds");
+                    }
+                    return t;
                 }
                 if (!value.isIntegralNumber() || !value.canConvertToLong()) {
                     throw new InvalidJson("field " + name + " must be a whole number");

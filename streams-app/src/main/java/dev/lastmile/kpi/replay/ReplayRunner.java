@@ -1,14 +1,18 @@
 package dev.lastmile.kpi.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.SurveyResponse;
 import dev.lastmile.kpi.avro.TicketEvent;
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.kpi.Validation.Rejection;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.serde.MockSchemaRegistry;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
@@ -18,7 +22,6 @@ import dev.lastmile.kpi.topology.RecordHeaderNames;
 import dev.lastmile.kpi.topology.Topic;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import dev.lastmile.kpi.topology.Topics;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
@@ -54,6 +58,10 @@ import org.apache.kafka.streams.test.TestRecord;
 public final class ReplayRunner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One object a line: a second value after it, or a key given twice, is an error, not ignored. */
+    private static final ObjectReader STRICT = JSON.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     private static final long PROGRESS_EVERY_LINES = 100_000;
 
     private record Source<T extends SpecificRecord>(Schema schema, String keyField, TestInputTopic<String, T> topic) {
@@ -65,7 +73,7 @@ public final class ReplayRunner {
 
     /**
      * @param config    topic names, grace and the other settings; its state dir is not used
-     * @param wallClock the pipeline's wall clock (for the "more than 1 day in the future" rule)
+     * @param wallClock the pipeline's wall clock (for the input.max.future rule)
      * @param progress  where progress and the summary go (stderr)
      */
     private boolean stateReport;
@@ -82,7 +90,16 @@ public final class ReplayRunner {
         return this;
     }
 
+    /** Why {@code output} may not be used with {@code input} (it or one of its siblings is the input). */
+    public static Optional<String> outputConflict(Path input, Path output) throws IOException {
+        return ReplayFiles.conflict(input, output);
+    }
+
     public ReplaySummary run(Path input, Path output) throws IOException {
+        Optional<String> conflict = outputConflict(input, output);
+        if (conflict.isPresent()) {
+            throw new IllegalArgumentException(conflict.get());
+        }
         // State next to the output, not in /tmp, which the OS may clean under a long replay.
         Path outputDir = output.toAbsolutePath().getParent();
         Files.createDirectories(outputDir);
@@ -95,52 +112,60 @@ public final class ReplayRunner {
                 "window.grace", baseConfig.windowGrace().toMillis() + "ms",
                 "dedup.retention", baseConfig.dedupRetention().toMillis() + "ms",
                 "watermark.marker.interval", baseConfig.markerInterval().toMillis() + "ms",
+                "input.max.future", baseConfig.inputMaxFuture().toMillis() + "ms",
+                "input.min.event.time", baseConfig.inputMinEventTime().toString(),
                 "application.id", baseConfig.applicationId() + "-replay",
                 // One thread, no broker: nothing for transactions to protect, and they cost time here.
                 "processing.guarantee", "at_least_once")).load();
         Topics topics = Topics.of(baseConfig.topics(), registry);
         TopologyOptions options = new TopologyOptions(registry, metrics, Map.of(), true);
-        Path dlqPath = sibling(output, ".dlq.jsonl");
-        Path latePath = sibling(output, ".late.jsonl");
         long lines = 0;
+        long blank = 0;
         long rejected = 0;
         long late = 0;
         long kpiRecords = 0;
         List<KpiOutput> kpiOutputs = new ArrayList<>();
-        try (TopologyTestDriver driver = new TopologyTestDriver(LastmileTopology.build(config, options),
+        try (ReplayFiles files = new ReplayFiles(output);
+             TopologyTestDriver driver = new TopologyTestDriver(LastmileTopology.build(config, options),
                 config.streamsProperties(), wallClock);
-             BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
-             BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8);
-             BufferedWriter dlq = Files.newBufferedWriter(dlqPath, StandardCharsets.UTF_8);
-             BufferedWriter lateOut = Files.newBufferedWriter(latePath, StandardCharsets.UTF_8)) {
+             JsonLines in = new JsonLines(input);
+             BufferedWriter out = Files.newBufferedWriter(files.temporaryFor(output), StandardCharsets.UTF_8);
+             BufferedWriter dlq = Files.newBufferedWriter(files.temporaryFor(ReplayFiles.targets(output).get(1)),
+                     StandardCharsets.UTF_8);
+             BufferedWriter lateOut = Files.newBufferedWriter(files.temporaryFor(ReplayFiles.targets(output).get(2)),
+                     StandardCharsets.UTF_8)) {
             Map<String, Source<?>> sources = Map.of(
                     "delivery", source(driver, topics.deliveryEvents(), DeliveryEvent.getClassSchema(), "delivery_id"),
                     "ticket", source(driver, topics.ticketEvents(), TicketEvent.getClassSchema(), "ticket_id"),
                     "survey", source(driver, topics.surveyResponses(), SurveyResponse.getClassSchema(), "survey_id"));
             // One part file per topic, joined at the end in this order: each topic's records come out
             // in window order whatever the order of lines within grace, so the file does too.
-            kpiOutputs.add(new KpiOutput(driver, topics.kpiDelivery(), output));
-            kpiOutputs.add(new KpiOutput(driver, topics.kpiSupport(), output));
-            kpiOutputs.add(new KpiOutput(driver, topics.kpiExperience(), output));
-            kpiOutputs.add(new KpiOutput(driver, topics.kpiRouteComplaints(), output));
-            kpiOutputs.add(new KpiOutput(driver, topics.kpiAlerts(), output));
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiDelivery(), files));
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiSupport(), files));
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiExperience(), files));
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiRouteComplaints(), files));
+            kpiOutputs.add(new KpiOutput(driver, topics.kpiAlerts(), files));
             TestOutputTopic<byte[], byte[]> dlqTopic = rawOutput(driver, topics.dlq().name());
             TestOutputTopic<byte[], byte[]> lateTopic = rawOutput(driver, topics.lateEvents().name());
 
-            String line;
+            JsonLines.Line next;
             long lastProgress = System.nanoTime();
-            while ((line = in.readLine()) != null) {
-                lines++;
-                if (line.isBlank()) {
+            while ((next = in.next()) != null) {
+                lines = next.number();
+                String line = next.text();
+                if (next.validUtf8() && line.isBlank()) {
+                    blank++;
                     continue;
                 }
-                String error = pipe(sources, line, lines);
+                Rejection error = next.validUtf8() ? pipe(sources, line, lines)
+                        : new Rejection("invalid_utf8", "line is not valid UTF-8");
                 if (error != null) {
                     writeDlq(dlq, lines, error, line);
                     rejected++;
                 }
                 for (TestRecord<byte[], byte[]> r : dlqTopic.readRecordsToList()) {
-                    writeDlq(dlq, lines, header(r, RecordHeaderNames.DLQ_REASON), line);
+                    writeDlq(dlq, lines, new Rejection(header(r, RecordHeaderNames.DLQ_REASON_CODE),
+                            header(r, RecordHeaderNames.DLQ_REASON)), line);
                     rejected++;
                 }
                 for (TestRecord<byte[], byte[]> r : lateTopic.readRecordsToList()) {
@@ -166,6 +191,10 @@ public final class ReplayRunner {
             for (KpiOutput o : kpiOutputs) {
                 o.appendTo(out);
             }
+            out.close();
+            dlq.close();
+            lateOut.close();
+            files.commit();
         } finally {
             for (KpiOutput o : kpiOutputs) {
                 o.close();
@@ -179,37 +208,39 @@ public final class ReplayRunner {
                 .mapToDouble(c -> c.count()).sum();
         long dlqFromTopology = (long) metrics.registry().find("lastmile.dlq.records").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
-        ReplaySummary summary = new ReplaySummary(lines, (long) accepted - dlqFromTopology - (long) duplicates,
+        ReplaySummary summary = new ReplaySummary(lines, blank, (long) accepted - dlqFromTopology - (long) duplicates,
                 rejected, (long) duplicates, late, kpiRecords);
         progress.println(summary);
         return summary;
     }
 
     /** Parses one line and pipes it in; returns why it cannot be, or null. */
-    private <T extends SpecificRecord> String pipe(Map<String, Source<?>> sources, String line, long lineNumber) {
+    private <T extends SpecificRecord> Rejection pipe(Map<String, Source<?>> sources, String line, long lineNumber) {
         JsonNode json;
         try {
-            json = JSON.readTree(line);
+            json = STRICT.readTree(line);
         } catch (JsonProcessingException e) {
-            return "not valid JSON: " + e.getOriginalMessage();
+            return new Rejection("not_json", "not valid JSON: " + e.getOriginalMessage());
         }
         if (json == null || !json.isObject()) {
-            return "not a JSON object";
+            return new Rejection("not_json", "not a JSON object");
         }
         JsonNode kind = json.get("source");
         @SuppressWarnings("unchecked")
         Source<T> source = kind == null ? null : (Source<T>) sources.get(kind.asText());
         if (source == null) {
-            return "field source must be one of delivery, ticket, survey";
+            return new Rejection("invalid_field", "field source must be one of delivery, ticket, survey");
         }
         T event;
         try {
             event = JsonAvro.fromJson(json, source.schema());
         } catch (JsonAvro.InvalidJson e) {
-            return e.getMessage();
+            return new Rejection(e.code(), e.getMessage());
         }
         Object key = event.get(source.schema().getField(source.keyField()).pos());
-        Instant time = (Instant) event.get(source.schema().getField("event_time").pos());
+        Instant eventTime = (Instant) event.get(source.schema().getField("event_time").pos());
+        // A Kafka record's timestamp cannot be negative; the gate rejects such an event_time itself.
+        Instant time = eventTime.isBefore(Instant.EPOCH) ? wallClock : eventTime;
         RecordHeaders headers = new RecordHeaders();
         headers.add(RecordHeaderNames.REPLAY_LINE, Long.toString(lineNumber).getBytes(StandardCharsets.UTF_8));
         source.topic().pipeInput(new TestRecord<>(key == null ? null : key.toString(), event, headers, time));
@@ -227,53 +258,6 @@ public final class ReplayRunner {
         return driver.createOutputTopic(name, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
     }
 
-    /** One output topic read back as JSON lines into a part file. */
-    private static final class KpiOutput implements AutoCloseable {
-        private final String topic;
-        private final TestOutputTopic<String, ? extends SpecificRecord> records;
-        private final Path part;
-        private final BufferedWriter writer;
-
-        <T extends SpecificRecord> KpiOutput(TopologyTestDriver driver, Topic<String, T> topic, Path output)
-                throws IOException {
-            this.topic = topic.name();
-            this.records = driver.createOutputTopic(topic.name(), Serdes.String().deserializer(),
-                    topic.valueSerde().deserializer());
-            this.part = sibling(output, ".part-" + topic.name());
-            this.writer = Files.newBufferedWriter(part, StandardCharsets.UTF_8);
-        }
-
-        long drain() throws IOException {
-            long written = 0;
-            while (!records.isEmpty()) {
-                SpecificRecord r = records.readValue();
-                // KPI records: the final one of each window; alerts (no `final` field): every change.
-                var finalField = r.getSchema().getField("final");
-                if (finalField == null || Boolean.TRUE.equals(r.get(finalField.pos()))) {
-                    ObjectNode json = JSON.createObjectNode().put("topic", topic);
-                    json.setAll(JsonAvro.toJson(r));
-                    writer.write(JSON.writeValueAsString(json));
-                    writer.newLine();
-                    written++;
-                }
-            }
-            return written;
-        }
-
-        void appendTo(BufferedWriter out) throws IOException {
-            writer.flush();
-            try (BufferedReader in = Files.newBufferedReader(part, StandardCharsets.UTF_8)) {
-                in.transferTo(out);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            writer.close();
-            Files.deleteIfExists(part);
-        }
-    }
-
     private static long drain(List<KpiOutput> outputs) throws IOException {
         long written = 0;
         for (KpiOutput o : outputs) {
@@ -282,8 +266,9 @@ public final class ReplayRunner {
         return written;
     }
 
-    private static void writeDlq(BufferedWriter dlq, long line, String reason, String raw) throws IOException {
-        ObjectNode json = JSON.createObjectNode().put("line", line).put("reason", reason).put("raw", raw);
+    private static void writeDlq(BufferedWriter dlq, long line, Rejection why, String raw) throws IOException {
+        ObjectNode json = JSON.createObjectNode().put("line", line).put("code", why.code())
+                .put("reason", why.message()).put("raw", raw);
         dlq.write(JSON.writeValueAsString(json));
         dlq.newLine();
     }
@@ -301,12 +286,6 @@ public final class ReplayRunner {
     private static String header(TestRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    static Path sibling(Path output, String suffix) {
-        String name = output.getFileName().toString();
-        String base = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
-        return output.resolveSibling(base + suffix);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -26,7 +26,10 @@ public final class Pipeline implements AutoCloseable {
     private volatile Throwable failure;
 
     public Pipeline(PipelineConfig config, TopologyOptions options) {
-        this.streams = new KafkaStreams(LastmileTopology.build(config, options), config.streamsProperties());
+        // The gates ask their thread's consumer whether their partition is read to the end.
+        ConsumerPositions positions = new ConsumerPositions();
+        this.streams = new KafkaStreams(LastmileTopology.build(config, options.withCatchUp(positions)),
+                config.streamsProperties(), positions.clientSupplier());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(options.metrics().registry());
         streams.setStateListener((now, before) -> {

@@ -2,8 +2,8 @@ package dev.lastmile.kpi.topology;
 
 import dev.lastmile.kpi.kpi.DeliveryCounts;
 import dev.lastmile.kpi.kpi.RouteObservation;
+import dev.lastmile.kpi.metrics.WatermarkMetrics;
 import dev.lastmile.kpi.watermark.Envelope;
-import dev.lastmile.kpi.watermark.EnvelopeSerde;
 import dev.lastmile.kpi.watermark.WatermarkTracker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -32,7 +33,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * complaint. But a plain table lookup is wrong whenever tickets are read ahead of deliveries (a
  * backlog, a lagging partition): the complaint would find nothing and be counted UNKNOWN. So a
  * complaint whose delivery is not known yet waits, in a store, until this task's delivery
- * partition has reached the complaint's event time (or is idle); only then is it UNKNOWN. Tickets
+ * partition has reached the complaint's event time (its gate vouches for the wall clock once it
+ * has read the partition to the end, so a quiet partition releases them too); only then is it
+ * UNKNOWN. A delivery partition that is silent because its task is not running cannot release
+ * anything: the delivery gate runs in this very task. Tickets
  * are re-keyed by delivery_id onto as many partitions as the delivery topic, so partition p of
  * both lands in this task (the usual co-partitioning of a Kafka Streams join).
  *
@@ -47,30 +51,31 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
     static final String PROGRESS_STORE = "complaint-join-progress";
     static final String SOURCE_PREFIX = "complaint-join:";
     private static final String DELIVERY_MAX_KEY = "__delivery_max__";
-    private static final EnvelopeSerde ENVELOPES = new EnvelopeSerde();
 
     private final long lookbackMs;
-    private final long idleTimeoutMs;
+    private final long stallTimeoutMs;
     private final long markerIntervalMs;
     private final Duration punctuateEvery;
     private final Set<String> ticketSources;
+    private final WatermarkMetrics metrics;
 
     private ProcessorContext<String, Envelope> context;
     private KeyValueStore<String, String> routes;
     private KeyValueStore<Bytes, byte[]> pending;
     private KeyValueStore<String, Long> progress;
     private WatermarkTracker ticketWatermark;
+    private WatermarkWatch watch;
     private String source;
     private long deliveryMax = Long.MIN_VALUE;
-    private long deliveryAdvancedAtWall;
     private long sentProgress = Long.MIN_VALUE;
     /** Event time of the oldest waiting complaint, or MAX_VALUE; kept in memory to spare a scan per record. */
     private long oldestPending = Long.MAX_VALUE;
 
-    ComplaintAttributionProcessor(Duration lookback, Duration idleTimeout, Duration markerInterval,
-                                  Duration punctuateEvery, Set<String> ticketSources) {
+    ComplaintAttributionProcessor(Duration lookback, Duration stallTimeout, Duration markerInterval,
+                                  Duration punctuateEvery, Set<String> ticketSources, WatermarkMetrics metrics) {
         this.lookbackMs = lookback.toMillis();
-        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.stallTimeoutMs = stallTimeout.toMillis();
+        this.metrics = metrics;
         this.markerIntervalMs = markerInterval.toMillis();
         this.punctuateEvery = punctuateEvery;
         this.ticketSources = ticketSources;
@@ -83,6 +88,7 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
         this.pending = context.getStateStore(PENDING_STORE);
         this.progress = context.getStateStore(PROGRESS_STORE);
         this.source = SOURCE_PREFIX + context.taskId().partition();
+        this.sentProgress = Long.MIN_VALUE; // a revived task re-reads from its committed offsets
         Map<String, Long> restored = new HashMap<>();
         try (KeyValueIterator<String, Long> it = progress.all()) {
             it.forEachRemaining(kv -> restored.put(kv.key, kv.value));
@@ -90,10 +96,10 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
         Long max = restored.remove(DELIVERY_MAX_KEY);
         deliveryMax = max == null ? Long.MIN_VALUE : max;
         long wallNow = context.currentSystemTimeMs();
-        deliveryAdvancedAtWall = wallNow;
         Long watermark = restored.remove(WindowedKpiProcessor.WATERMARK_KEY);
         ticketWatermark = new WatermarkTracker(ticketSources, restored,
-                watermark == null ? Long.MIN_VALUE : watermark, idleTimeoutMs, wallNow);
+                watermark == null ? Long.MIN_VALUE : watermark, stallTimeoutMs, wallNow);
+        watch = new WatermarkWatch("complaint-join", context.taskId().partition(), metrics, wallNow);
         oldestPending = scanOldestPending();
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, now -> forgetOldDeliveries());
@@ -118,9 +124,9 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
         } else if (input instanceof AttributionInput.Complaint c) {
             long time = c.data().eventTimeMs();
             if (routes.get(c.deliveryId()) != null || deliveryMax >= time) {
-                attribute(c.deliveryId(), c.data(), record.timestamp());
+                attribute(c.deliveryId(), c.data(), record.timestamp(), record.headers());
             } else {
-                pending.put(pendingKey(c.data()), pendingValue(c.deliveryId(), c.data()));
+                pending.put(pendingKey(c.data()), PendingComplaint.encode(c.deliveryId(), c.data(), record.headers()));
                 oldestPending = Math.min(oldestPending, time);
             }
         } else if (input instanceof AttributionInput.TicketProgress p) {
@@ -132,10 +138,14 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
         reportProgress(record.timestamp(), false);
     }
 
+    @Override
+    public void close() {
+        watch.close();
+    }
+
     private void advanceDeliveries(long time, long wallNow) {
         if (time > deliveryMax) {
             deliveryMax = time;
-            deliveryAdvancedAtWall = wallNow;
             progress.put(DELIVERY_MAX_KEY, time);
             release(deliveryMax);
         }
@@ -154,13 +164,8 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
             }
         }
         for (KeyValue<Bytes, byte[]> kv : ready) {
-            ByteBuffer in = ByteBuffer.wrap(kv.value);
-            byte[] id = new byte[in.getInt()];
-            in.get(id);
-            byte[] envelope = new byte[in.remaining()];
-            in.get(envelope);
-            Envelope.Data data = (Envelope.Data) ENVELOPES.deserializer().deserialize(PENDING_STORE, envelope);
-            attribute(new String(id, StandardCharsets.UTF_8), data, data.eventTimeMs());
+            PendingComplaint p = PendingComplaint.decode(kv.value);
+            attribute(p.deliveryId(), p.data(), p.data().eventTimeMs(), p.headers());
             pending.delete(kv.key);
         }
         if (!ready.isEmpty()) {
@@ -181,30 +186,32 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
         }
     }
 
-    private void attribute(String deliveryId, Envelope.Data data, long timestamp) {
+    private void attribute(String deliveryId, Envelope.Data data, long timestamp, Headers headers) {
         RouteObservation complaint = RouteObservation.decode(data.payload());
         long time = data.eventTimeMs();
         RouteRef ref = RouteRef.decode(routes.get(deliveryId));
         RouteObservation attributed = ref != null && ref.firstSeen() <= time && ref.lastSeen() >= time - lookbackMs
                 ? complaint.attributedTo(ref.region(), ref.route(), time)
                 : complaint.attributedTo(complaint.region(), RouteObservation.UNKNOWN_ROUTE, time);
+        // The original headers go along, so a complaint that turns out late keeps them.
         context.forward(new Record<String, Envelope>(attributed.region(), data.withPayload(attributed.encode()),
-                timestamp));
+                timestamp, headers));
     }
 
     private void punctuate(long wallNow) {
-        if (wallNow - deliveryAdvancedAtWall >= idleTimeoutMs) {
-            release(Long.MAX_VALUE); // the delivery partition is idle: what is unknown now stays unknown
-        }
         advanceTicketWatermark(wallNow);
         reportProgress(wallNow, true);
+        watch.report(ticketWatermark, wallNow);
     }
 
-    /** Sends this task's complaint progress: the tickets' watermark, held below any waiting complaint. */
+    /**
+     * Sends this task's complaint progress: the tickets' watermark, held below any waiting
+     * complaint. On a punctuation ({@code flush}) it is sent even unchanged: it says this task is alive.
+     */
     private void reportProgress(long timestamp, boolean flush) {
         long value = oldestPending == Long.MAX_VALUE ? ticketWatermark.watermark()
                 : Math.min(ticketWatermark.watermark(), oldestPending - 1);
-        if (value == Long.MIN_VALUE || value <= sentProgress) {
+        if (value == Long.MIN_VALUE || value < sentProgress || value == sentProgress && !flush) {
             return;
         }
         boolean step = sentProgress == Long.MIN_VALUE || value == Long.MAX_VALUE
@@ -240,12 +247,6 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
 
     private static long timeOf(Bytes key) {
         return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
-    }
-
-    private static byte[] pendingValue(String deliveryId, Envelope.Data data) {
-        byte[] id = deliveryId.getBytes(StandardCharsets.UTF_8);
-        byte[] envelope = ENVELOPES.serializer().serialize(PENDING_STORE, data);
-        return ByteBuffer.allocate(4 + id.length + envelope.length).putInt(id.length).put(id).put(envelope).array();
     }
 
     /** A delivery's route and region, and the span of event time its events were seen in. */

@@ -2,12 +2,12 @@ package dev.lastmile.kpi.topology;
 
 import dev.lastmile.kpi.kpi.Validation;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
+import dev.lastmile.kpi.watermark.CatchUpProbe;
 import dev.lastmile.kpi.watermark.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -30,7 +30,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *   <li>otherwise {@link Gated.Accepted}.</li>
  * </ul>
  * Progress markers go out whenever the partition's highest event time crosses a multiple of the
- * marker interval, and on each wall-clock punctuation if it moved since the last marker.
+ * marker interval, and on each wall-clock punctuation. At a punctuation the gate also asks whether
+ * it has read its partition to the end; if so it vouches for the wall-clock time as its progress,
+ * so a quiet partition lets windows close (at night, after a backlog) while one that is merely
+ * slow, restoring or starved keeps holding them: idleness is declared by the source, never
+ * inferred downstream from silence.
  */
 final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> {
 
@@ -41,14 +45,19 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     private final Duration punctuateEvery;
     private final boolean honourEndOfInput;
     private final PipelineMetrics metrics;
+    private final CatchUpProbe catchUp;
 
     private ProcessorContext<String, Gated<E>> context;
     private WindowStore<String, Long> seen;
-    private final Map<String, Long> maxEventTime = new HashMap<>();
-    private final Map<String, Long> lastMarker = new HashMap<>();
+    private TopicPartition partition;
+    private String source;
+    /** Highest event time read, or the wall-clock time vouched for when caught up. */
+    private long progress = Long.MIN_VALUE;
+    private long sentProgress = Long.MIN_VALUE;
+    private long lastOffset = -1;
 
     InputGate(InputSpec<E> spec, String dedupStoreName, Duration dedupRetention, Duration markerInterval,
-              Duration punctuateEvery, boolean honourEndOfInput, PipelineMetrics metrics) {
+              Duration punctuateEvery, boolean honourEndOfInput, PipelineMetrics metrics, CatchUpProbe catchUp) {
         this.spec = spec;
         this.dedupStoreName = dedupStoreName;
         this.dedupRetentionMs = dedupRetention.toMillis();
@@ -56,22 +65,36 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         this.punctuateEvery = punctuateEvery;
         this.honourEndOfInput = honourEndOfInput;
         this.metrics = metrics;
+        this.catchUp = catchUp;
     }
 
     @Override
     public void init(ProcessorContext<String, Gated<E>> context) {
         this.context = context;
         this.seen = context.getStateStore(dedupStoreName);
-        context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::sendPendingMarkers);
+        // Kafka Streams re-initialises the same processor when it revives a task (after an aborted
+        // transaction it re-reads from the committed offsets): what was seen since is void.
+        this.progress = Long.MIN_VALUE;
+        this.sentProgress = Long.MIN_VALUE;
+        this.lastOffset = -1;
+        // One gate task per partition of its topic: the task's partition is the gate's input partition.
+        this.partition = new TopicPartition(spec.topic(), context.taskId().partition());
+        this.source = Envelope.source(partition.topic(), partition.partition());
+        context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    }
+
+    @Override
+    public void close() {
+        metrics.watermarks().forgetInput(source);
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
-        String source = Envelope.source(meta.topic(), meta.partition());
+        lastOffset = meta.offset();
         if (honourEndOfInput && isEndOfInput(record.headers())) {
-            maxEventTime.put(source, Long.MAX_VALUE);
-            sendMarker(source, Long.MAX_VALUE, record.timestamp());
+            progress = Long.MAX_VALUE;
+            sendMarker(record.timestamp());
             return;
         }
         metrics.recordIn(meta.topic());
@@ -101,7 +124,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
             context.forward(new Record<String, Gated<E>>(null, new Gated.Accepted<>(event, data), eventTime,
                     record.headers()));
         }
-        observeProgress(source, eventTime, record.timestamp());
+        observeProgress(eventTime, record.timestamp());
     }
 
     private boolean seenBefore(String eventId, long eventTime) {
@@ -111,29 +134,37 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         }
     }
 
-    private void observeProgress(String source, long eventTime, long timestamp) {
-        long old = maxEventTime.getOrDefault(source, Long.MIN_VALUE);
-        if (eventTime <= old) {
+    private void observeProgress(long eventTime, long timestamp) {
+        if (eventTime <= progress) {
             return;
         }
-        maxEventTime.put(source, eventTime);
-        if (old == Long.MIN_VALUE || Math.floorDiv(eventTime, markerIntervalMs) > Math.floorDiv(old, markerIntervalMs)) {
-            sendMarker(source, eventTime, timestamp);
+        progress = eventTime;
+        if (sentProgress == Long.MIN_VALUE
+                || Math.floorDiv(eventTime, markerIntervalMs) > Math.floorDiv(sentProgress, markerIntervalMs)) {
+            sendMarker(timestamp);
         }
     }
 
-    private void sendPendingMarkers(long wallNow) {
-        maxEventTime.forEach((source, max) -> {
-            if (max > lastMarker.getOrDefault(source, Long.MIN_VALUE)) {
-                sendMarker(source, max, wallNow);
-            }
-        });
+    /**
+     * Vouches for the wall clock when the partition is read to the end, and sends the progress
+     * every time, changed or not: downstream a marker also says "this source is alive".
+     */
+    private void punctuate(long wallNow) {
+        boolean caughtUp = catchUp.caughtUp(partition, lastOffset);
+        if (caughtUp && wallNow > progress) {
+            progress = wallNow;
+        }
+        metrics.watermarks().input(source, caughtUp, progress);
+        if (progress != Long.MIN_VALUE) {
+            sendMarker(wallNow);
+        }
     }
 
-    private void sendMarker(String source, long eventTime, long timestamp) {
-        lastMarker.put(source, eventTime);
+    private void sendMarker(long timestamp) {
+        sentProgress = progress;
         context.forward(new Record<String, Gated<E>>(source,
-                new Gated.Progress<>(new Envelope.Marker(source, eventTime)), timestamp, new RecordHeaders()));
+                new Gated.Progress<>(new Envelope.Marker(source, progress)), Math.max(0, timestamp),
+                new RecordHeaders()));
     }
 
     private void reject(Record<byte[], byte[]> record, RecordMetadata meta, Validation.Rejection rejection) {

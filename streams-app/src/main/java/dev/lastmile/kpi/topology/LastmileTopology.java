@@ -70,16 +70,17 @@ public final class LastmileTopology {
         SpecificAvroDeserializer<SurveyResponse> surveyDecoder =
                 new SpecificAvroDeserializer<>(SurveyResponse.getClassSchema(), options.registry());
 
+        Validation rules = new Validation(new Validation.Limits(config.inputMinEventTime(), config.inputMaxFuture()));
         KStream<String, Gated<DeliveryEvent>> deliveries = gate(builder, config, options, topics,
                 new InputSpec<>("delivery", deliveryTopic, deliveryDecoder,
-                        Validation::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
         KStream<String, Gated<TicketEvent>> tickets = gate(builder, config, options, topics,
                 new InputSpec<>("ticket", ticketTopic,
                         new SpecificAvroDeserializer<>(TicketEvent.getClassSchema(), options.registry()),
-                        Validation::ticket, TicketEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::ticket, TicketEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
         KStream<String, Gated<SurveyResponse>> surveys = gate(builder, config, options, topics,
                 new InputSpec<>("survey", surveyTopic, surveyDecoder,
-                        Validation::survey, SurveyResponse::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::survey, SurveyResponse::getEventId, e -> e.getEventTime().toEpochMilli()));
 
         // Delivery KPIs: terminal events by region.
         KStream<String, Envelope> terminalByRegion = deliveries
@@ -149,8 +150,8 @@ public final class LastmileTopology {
         Set<String> ticketSources = sources(ticketTopic, options);
         KStream<String, Envelope> routeObservations = deliveriesForJoin
                 .merge(complaintsByDelivery, Named.as("complaint-join-inputs"))
-                .process(() -> new ComplaintAttributionProcessor(config.complaintLookback(), config.idleTimeout(),
-                        config.markerInterval(), config.commitInterval(), ticketSources),
+                .process(() -> new ComplaintAttributionProcessor(config.complaintLookback(), config.stallTimeout(),
+                        config.markerInterval(), config.commitInterval(), ticketSources, options.metrics().watermarks()),
                         Named.as("complaint-join"), ComplaintAttributionProcessor.ROUTES_STORE,
                         ComplaintAttributionProcessor.PENDING_STORE, ComplaintAttributionProcessor.PROGRESS_STORE);
         Set<String> routeSources = new java.util.TreeSet<>(sources(deliveryTopic, options));
@@ -183,7 +184,7 @@ public final class LastmileTopology {
                 .stream(spec.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(spec.name() + "-source"))
                 .process(() -> new InputGate<>(spec, dedupStore, config.dedupRetention(), config.markerInterval(),
-                        config.commitInterval(), options.honourEndOfInput(), options.metrics()),
+                        config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp()),
                         Named.as(spec.name() + "-gate"), dedupStore);
         Map<String, KStream<String, Gated<E>>> branches = gated.split(Named.as(spec.name() + "-"))
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
@@ -217,7 +218,7 @@ public final class LastmileTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(progressStore),
                 Serdes.String(), Serdes.Long()));
         Map<String, KStream<String, WindowOutput<OUT>>> branches = keyed
-                .process(() -> new WindowedKpiProcessor<>(kpi, config.windowGrace(), config.idleTimeout(),
+                .process(() -> new WindowedKpiProcessor<>(kpi, config.windowGrace(), config.stallTimeout(),
                                 config.commitInterval(), sources, options.metrics()),
                         Named.as(kpi.name() + "-windows"), bucketStore, progressStore)
                 .split(Named.as(kpi.name() + "-"))

@@ -2,6 +2,7 @@ package dev.lastmile.kpi.topology;
 
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
+import dev.lastmile.kpi.watermark.CatchUpProbe;
 import java.util.Map;
 
 /**
@@ -10,12 +11,23 @@ import java.util.Map;
  * @param sourcePartitions partition count of each input topic, so a downstream task knows every
  *                         source that must report progress before the watermark moves
  * @param honourEndOfInput accept control records that close every window (replay only)
+ * @param catchUp          tells an input gate whether its partition is read to the end; the
+ *                         running pipeline sets it, replay and topology tests never vouch
  */
 public record TopologyOptions(SchemaRegistryClient registry, PipelineMetrics metrics,
-                              Map<String, Integer> sourcePartitions, boolean honourEndOfInput) {
+                              Map<String, Integer> sourcePartitions, boolean honourEndOfInput, CatchUpProbe catchUp) {
 
     public TopologyOptions {
         sourcePartitions = Map.copyOf(sourcePartitions);
+    }
+
+    public TopologyOptions(SchemaRegistryClient registry, PipelineMetrics metrics,
+                           Map<String, Integer> sourcePartitions, boolean honourEndOfInput) {
+        this(registry, metrics, sourcePartitions, honourEndOfInput, CatchUpProbe.NEVER);
+    }
+
+    public TopologyOptions withCatchUp(CatchUpProbe probe) {
+        return new TopologyOptions(registry, metrics, sourcePartitions, honourEndOfInput, probe);
     }
 
     public int partitionsOf(String topic) {

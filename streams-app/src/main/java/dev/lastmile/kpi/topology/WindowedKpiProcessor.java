@@ -48,7 +48,7 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
 
     private final WindowedKpi<E, A, OUT> kpi;
     private final long graceMs;
-    private final long idleTimeoutMs;
+    private final long stallTimeoutMs;
     private final Duration punctuateEvery;
     private final Set<String> expectedSources;
     private final PipelineMetrics metrics;
@@ -57,14 +57,15 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
     private KeyValueStore<Bytes, A> buckets;
     private KeyValueStore<String, Long> progress;
     private WatermarkTracker tracker;
+    private WatermarkWatch watch;
     /** Buckets changed since the last update emission; in memory, as updates are best-effort. */
     private final TreeSet<BucketKey> dirty = new TreeSet<>();
 
-    WindowedKpiProcessor(WindowedKpi<E, A, OUT> kpi, Duration grace, Duration idleTimeout, Duration punctuateEvery,
+    WindowedKpiProcessor(WindowedKpi<E, A, OUT> kpi, Duration grace, Duration stallTimeout, Duration punctuateEvery,
                          Set<String> expectedSources, PipelineMetrics metrics) {
         this.kpi = kpi;
         this.graceMs = grace.toMillis();
-        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.stallTimeoutMs = stallTimeout.toMillis();
         this.punctuateEvery = punctuateEvery;
         this.expectedSources = expectedSources;
         this.metrics = metrics;
@@ -83,6 +84,7 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
         this.context = context;
         this.buckets = context.getStateStore(bucketStore(kpi.name()));
         this.progress = context.getStateStore(progressStore(kpi.name()));
+        dirty.clear(); // a revived task re-reads from its committed offsets
         Map<String, Long> restored = new HashMap<>();
         long watermark = Long.MIN_VALUE;
         try (KeyValueIterator<String, Long> it = progress.all()) {
@@ -95,12 +97,20 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
                 }
             }
         }
-        tracker = new WatermarkTracker(expectedSources, restored, watermark, idleTimeoutMs,
+        tracker = new WatermarkTracker(expectedSources, restored, watermark, stallTimeoutMs,
+                context.currentSystemTimeMs());
+        watch = new WatermarkWatch(kpi.name(), context.taskId().partition(), metrics.watermarks(),
                 context.currentSystemTimeMs());
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, wallNow -> {
             advanceWatermark(wallNow, wallNow);
             emitUpdates(wallNow);
+            watch.report(tracker, wallNow);
         });
+    }
+
+    @Override
+    public void close() {
+        watch.close();
     }
 
     @Override
@@ -109,8 +119,10 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
         if (record.value() instanceof Envelope.Marker m) {
             if (tracker.observe(m.source(), m.eventTimeMs(), wallNow)) {
                 progress.put(m.source(), m.eventTimeMs());
-                advanceWatermark(wallNow, record.timestamp());
             }
+            // Also when this source did not advance: a source that speaks again after a stall
+            // holds the watermark again, and one that kept it held may have let it go.
+            advanceWatermark(wallNow, record.timestamp());
             return;
         }
         Envelope.Data data = (Envelope.Data) record.value();

@@ -35,6 +35,21 @@ class CliTest {
     }
 
     @Test
+    void shouldRefuseAReplayOutputThatIsTheInputWithOneLineNamingTheOptionAndTheFix() throws Exception {
+        Path input = Files.createTempFile("lastmile-cli-", ".jsonl");
+        try {
+            Files.writeString(input, "{}\n");
+            String err = capture(() -> assertThat(Main.execute("replay", "--input", input.toString(), "--output",
+                    input.toString())).isEqualTo(2), false);
+            assertThat(err.strip()).startsWith("replay: --output " + input + " is the --input file")
+                    .contains("Fix: give --output").hasLineCount(1);
+            assertThat(Files.readString(input)).isEqualTo("{}\n");
+        } finally {
+            Files.delete(input);
+        }
+    }
+
+    @Test
     void shouldDocumentEverySettingInTheReadme() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         for (Setting s : Setting.values()) {

@@ -88,4 +88,23 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.requireCluster(c)).hasMessageContaining("bootstrap.servers")
                 .hasMessageContaining("LASTMILE_BOOTSTRAP_SERVERS");
     }
+
+    @Test
+    void shouldReadTheInputBoundsAndRejectOnesThatAreNotAnInstantOrDuration() {
+        PipelineConfig defaults = ConfigLoader.defaults().load();
+        assertThat(defaults.inputMaxFuture()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(defaults.inputMinEventTime()).isEqualTo(java.time.Instant.parse("2000-01-01T00:00:00Z"));
+        PipelineConfig c = ConfigLoader.defaults().environment(Map.of("LASTMILE_INPUT_MAX_FUTURE", "1h",
+                "LASTMILE_INPUT_MIN_EVENT_TIME", "2020-01-01T00:00:00Z")).load();
+        assertThat(c.inputMaxFuture()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.inputMinEventTime()).isEqualTo(java.time.Instant.parse("2020-01-01T00:00:00Z"));
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("input.min.event.time", "2000-01-01"))
+                .load()).hasMessageContaining("input.min.event.time='2000-01-01'")
+                .hasMessageContaining("Fix: give an ISO-8601 UTC instant");
+        // Parses as an Instant, but event times in epoch millis could never be compared with it.
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("input.min.event.time",
+                "+1000000000-01-01T00:00:00Z")).load()).hasMessageContaining("input.min.event.time");
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("input.max.future", "-5m")).load())
+                .hasMessageContaining("input.max.future='-5m'");
+    }
 }

@@ -57,7 +57,7 @@ class InvalidInputTopologyTest {
             DeliveryEvent noPromise = delivery("no-promise", "north", DELIVERED, "08:11", null, 10);
             DeliveryEvent noRegion = delivery("no-region", "", DELIVERED, "08:12", "08:30", 10);
             DeliveryEvent future = DeliveryEvent.newBuilder(delivery("future", "north", DELIVERED, "08:13", "08:30", 10))
-                    .setEventTime(TopologyHarness.WALL_CLOCK.plus(Duration.ofHours(25))).build();
+                    .setEventTime(TopologyHarness.WALL_CLOCK.plus(Duration.ofMinutes(16))).build();
             DeliveryEvent nonTerminalWithoutPromise = delivery("ok-dispatch", "north", OUT_FOR_DELIVERY, "08:14", null, 0);
             DeliveryEvent good = delivery("good", "north", DELIVERED, "08:15", "08:30", 10);
             for (DeliveryEvent e : List.of(negativeCost, noPromise, noRegion, future, nonTerminalWithoutPromise, good)) {
@@ -72,7 +72,8 @@ class InvalidInputTopologyTest {
                     "negative cost_cents: -5",
                     "terminal event DELIVERED without promised_by",
                     "missing region",
-                    "event_time 2026-11-04T13:00:00Z is more than 1 day ahead of the wall clock 2026-11-03T12:00:00Z");
+                    "event_time 2026-11-05T00:16:00Z is more than 15m ahead of the wall clock 2026-11-05T00:00:00Z"
+                            + " (input.max.future)");
             assertThat(dead).extracting(r -> header(r, RecordHeaderNames.SOURCE_OFFSET))
                     .containsExactly("0", "1", "2", "3");
             assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))

@@ -40,7 +40,8 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 final class TopologyHarness implements AutoCloseable {
 
-    static final Instant WALL_CLOCK = Instant.parse("2026-11-03T12:00:00Z");
+    /** After every event the tests send (up to "+2 12:00"), as in production: events are not ahead of the clock. */
+    static final Instant WALL_CLOCK = Instant.parse("2026-11-05T00:00:00Z");
 
     final PipelineConfig config;
     final PipelineMetrics metrics = PipelineMetrics.inMemory();
