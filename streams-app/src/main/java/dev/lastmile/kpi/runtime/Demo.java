@@ -113,19 +113,20 @@ public final class Demo implements AutoCloseable {
         schemaRegistry = EmbeddedSchemaRegistry.start(schemas); // for consumers in other processes
         Map<String, Integer> partitions = new HashMap<>();
         config.topics().inputs().forEach(t -> partitions.put(t, options.partitions()));
-        pipeline = new Pipeline(config, new TopologyOptions(schemas, metrics, partitions, false)).start();
+        // Simulated time starts 3 days back and runs --speedup times faster than the wall clock; the
+        // pipeline judges "now" (caught-up progress, future events) by the simulated clock.
+        simulatedStart = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
+        wallStart = System.currentTimeMillis();
+        pipeline = new Pipeline(config, new TopologyOptions(schemas, metrics, partitions, false)
+                .withEventClock(this::simulatedTime)).start();
         http = OpsServer.start(config.httpBind(), options.port(), registry, pipeline);
 
-        // Simulated time starts 3 days back, so the demo can run ~48 min at 120x before events
-        // would be more than a day ahead of the wall clock (which the contract rejects).
-        simulatedStart = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
         double deliveriesPerHour = options.rate() * 3600 / options.speedup() / EVENTS_PER_DELIVERY
                 / options.regions().size();
         SimulationSettings sim = options.simulation().withStart(simulatedStart)
                 .withDeliveriesPerHour(deliveriesPerHour);
         simulation = new KafkaSimulation(config.clientProperties(), Topics.of(config.topics(), schemas), sim,
                 options.speedup());
-        wallStart = System.currentTimeMillis();
         Thread simThread = new Thread(simulation, "lastmile-simulator");
         simThread.setDaemon(true);
         simThread.start();
@@ -137,6 +138,11 @@ public final class Demo implements AutoCloseable {
             return t;
         });
         summaries.scheduleAtFixedRate(this::printSummary, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /** The simulated clock's reading at a wall-clock time. */
+    private long simulatedTime(long wallMs) {
+        return simulatedStart.toEpochMilli() + (long) ((wallMs - wallStart) * options.speedup());
     }
 
     private void banner(PipelineConfig config) {
@@ -163,8 +169,7 @@ public final class Demo implements AutoCloseable {
      */
     void printSummary() {
         try {
-            Instant simulatedNow = simulatedStart.plusMillis(
-                    (long) ((System.currentTimeMillis() - wallStart) * options.speedup()));
+            Instant simulatedNow = Instant.ofEpochMilli(simulatedTime(System.currentTimeMillis()));
             out.printf("[%s] pipeline %s, %,d events sent, %.0f in DLQ, %.0f late%n",
                     simulatedNow.truncatedTo(ChronoUnit.MINUTES), pipeline.state(), simulation.sent(),
                     total("lastmile.dlq.records"), total("lastmile.late.records"));

@@ -7,6 +7,7 @@ import dev.lastmile.kpi.watermark.Envelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongUnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -46,9 +47,10 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     private final boolean honourEndOfInput;
     private final PipelineMetrics metrics;
     private final CatchUpProbe catchUp;
+    private final LongUnaryOperator eventClock;
 
     private ProcessorContext<String, Gated<E>> context;
-    private WindowStore<String, Long> seen;
+    private WindowStore<String, byte[]> seen;
     private TopicPartition partition;
     private String source;
     /** Highest event time read, or the wall-clock time vouched for when caught up. */
@@ -57,7 +59,8 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     private long lastOffset = -1;
 
     InputGate(InputSpec<E> spec, String dedupStoreName, Duration dedupRetention, Duration markerInterval,
-              Duration punctuateEvery, boolean honourEndOfInput, PipelineMetrics metrics, CatchUpProbe catchUp) {
+              Duration punctuateEvery, boolean honourEndOfInput, PipelineMetrics metrics, CatchUpProbe catchUp,
+              LongUnaryOperator eventClock) {
         this.spec = spec;
         this.dedupStoreName = dedupStoreName;
         this.dedupRetentionMs = dedupRetention.toMillis();
@@ -66,6 +69,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         this.honourEndOfInput = honourEndOfInput;
         this.metrics = metrics;
         this.catchUp = catchUp;
+        this.eventClock = eventClock;
     }
 
     @Override
@@ -109,17 +113,29 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
             reject(record, meta, new Validation.Rejection("undecodable", "undecodable: " + e.getMessage()));
             return;
         }
-        Optional<Validation.Rejection> rejection = spec.validator().check(event, context.currentSystemTimeMs());
+        Optional<Validation.Rejection> rejection = spec.validator().check(event, eventClock.applyAsLong(context.currentSystemTimeMs()));
         if (rejection.isPresent()) {
             reject(record, meta, rejection.get());
             return;
         }
         long eventTime = spec.eventTime().applyAsLong(event);
         String eventId = spec.eventId().apply(event);
-        if (seenBefore(eventId, eventTime)) {
+        // The decoded record's text is its content: equal for a retry or a replayed file, whatever
+        // schema version wrote it.
+        String content = event.toString();
+        SeenEvent first = firstSeen(eventId, eventTime);
+        if (first != null && first.offset() != meta.offset()) {
+            if (!first.sameContent(content)) {
+                reject(record, meta, new Validation.Rejection("conflicting_duplicate", "event_id " + eventId
+                        + " was first read at offset " + first.offset() + " with different content; an event id "
+                        + "names one event"));
+                return;
+            }
             metrics.duplicate(meta.topic());
         } else {
-            seen.put(eventId, eventTime, eventTime);
+            if (first == null) {
+                seen.put(eventId, SeenEvent.of(meta.offset(), content).encode(), eventTime);
+            }
             Envelope.Data data = new Envelope.Data(source, meta.offset(), eventTime, record.key(), record.value());
             context.forward(new Record<String, Gated<E>>(null, new Gated.Accepted<>(event, data), eventTime,
                     record.headers()));
@@ -127,10 +143,11 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         observeProgress(eventTime, record.timestamp());
     }
 
-    private boolean seenBefore(String eventId, long eventTime) {
+    /** The first sighting of the event id within the dedup retention around its time, or null. */
+    private SeenEvent firstSeen(String eventId, long eventTime) {
         long from = Math.max(0, eventTime - dedupRetentionMs);
-        try (WindowStoreIterator<Long> it = seen.fetch(eventId, from, eventTime + dedupRetentionMs)) {
-            return it.hasNext();
+        try (WindowStoreIterator<byte[]> it = seen.fetch(eventId, from, eventTime + dedupRetentionMs)) {
+            return it.hasNext() ? SeenEvent.decode(it.next().value) : null;
         }
     }
 
@@ -151,8 +168,9 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
      */
     private void punctuate(long wallNow) {
         boolean caughtUp = catchUp.caughtUp(partition, lastOffset);
-        if (caughtUp && wallNow > progress) {
-            progress = wallNow;
+        long now = eventClock.applyAsLong(wallNow);
+        if (caughtUp && now > progress) {
+            progress = now;
         }
         metrics.watermarks().input(source, caughtUp, progress);
         if (progress != Long.MIN_VALUE) {

@@ -179,12 +179,13 @@ public final class LastmileTopology {
         // from the window time in the changelog key), so restoration yields what the store held.
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(dedupStore, config.dedupRetention(), Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()).withLoggingEnabled(Map.of("message.timestamp.type", "LogAppendTime")));
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of("message.timestamp.type", "LogAppendTime")));
         KStream<String, Gated<E>> gated = builder
                 .stream(spec.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(spec.name() + "-source"))
                 .process(() -> new InputGate<>(spec, dedupStore, config.dedupRetention(), config.markerInterval(),
-                        config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp()),
+                        config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp(),
+                        options.eventClock()),
                         Named.as(spec.name() + "-gate"), dedupStore);
         Map<String, KStream<String, Gated<E>>> branches = gated.split(Named.as(spec.name() + "-"))
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
