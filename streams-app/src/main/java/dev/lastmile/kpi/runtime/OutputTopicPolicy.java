@@ -66,8 +66,9 @@ public final class OutputTopicPolicy {
             if (deletes && (!retentionMs.equals("-1") || !retentionBytes.equals("-1"))) {
                 return Optional.of("Topic " + topic + " has cleanup.policy=" + String.join(",", policy)
                         + " with retention.ms=" + retentionMs + ", retention.bytes=" + retentionBytes
-                        + ": the broker deletes its records (each window's final) by age or size, and their"
-                        + " timestamps are event times" + fix + "cleanup.policy=compact" + accept);
+                        + ": the broker deletes records by age or size, even each key's latest (a closed"
+                        + " window's final, a target), and KPI timestamps are event times" + fix
+                        + "cleanup.policy=compact" + accept);
             }
             return Optional.empty();
         }
