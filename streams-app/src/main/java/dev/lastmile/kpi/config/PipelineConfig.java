@@ -56,10 +56,10 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
         // Streams' partition assignor builds its own StreamsConfig from the main consumer's
         // configuration, which leaves the setting above out and so logs a WARN that it is off.
         p.put("main.consumer.processing.exception.handler.global.enabled", "true");
-        // Failover: a dead instance's tasks move after the session timeout (45 s by default) and
-        // resume from a warm standby instead of a full restore. Both can be overridden (kafka.*).
+        // Failover: a dead instance's tasks move after the session timeout (45 s by default).
+        // Standby replicas (kafka.num.standby.replicas=1) make the survivor resume warm; they are
+        // not the default because a single instance cannot place them and warns on every rebalance.
         p.put("session.timeout.ms", "15000");
-        p.put("num.standby.replicas", "1");
         p.putAll(kafkaProperties);
         return p;
     }
