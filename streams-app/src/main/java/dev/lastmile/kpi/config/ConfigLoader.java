@@ -136,7 +136,26 @@ public final class ConfigLoader {
                 duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
                 instant(Setting.INPUT_MIN_EVENT_TIME), duration(Setting.INPUT_MAX_FUTURE, true),
                 port(Setting.HTTP_PORT),
-                text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, kafkaProps);
+                text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, outputTopics(topics), kafkaProps);
+    }
+
+    private PipelineConfig.OutputTopicSettings outputTopics(TopicNames topics) {
+        java.util.Set<String> allowed = new java.util.TreeSet<>();
+        for (String name : text(Setting.ALLOW_DELETION).split(",")) {
+            if (!name.isBlank()) {
+                allowed.add(name.trim());
+            }
+        }
+        // A misspelt name would silently keep the check on for the topic the operator meant.
+        java.util.Set<String> checked = new java.util.TreeSet<>(topics.outputs());
+        checked.add(topics.kpiTargets());
+        java.util.Set<String> unknown = new java.util.TreeSet<>(allowed);
+        unknown.removeAll(checked);
+        if (!unknown.isEmpty()) {
+            throw invalid(Setting.ALLOW_DELETION, "names of checked topics (comma-separated) of " + checked
+                    + "; not one of them: " + unknown);
+        }
+        return new PipelineConfig.OutputTopicSettings(duration(Setting.OUTPUT_RETENTION, false), allowed);
     }
 
     /** Checks the settings `run` cannot do without. */

@@ -19,8 +19,20 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
                              Duration complaintLookback, int routeMinDeliveries, int alertMinSamples,
                              Instant inputMinEventTime, Duration inputMaxFuture, int httpPort, String httpBind,
-                             boolean createOutputTopics, TopicNames topics,
+                             boolean createOutputTopics, TopicNames topics, OutputTopicSettings outputTopics,
                              Map<String, String> kafkaProperties) {
+
+    /**
+     * How output topics keep their records.
+     *
+     * @param retention     time retention of the append-only outputs (DLQ, late events, alerts), broker time
+     * @param allowDeletion output topics whose record-deleting config the operator accepts
+     */
+    public record OutputTopicSettings(Duration retention, java.util.Set<String> allowDeletion) {
+        public OutputTopicSettings {
+            allowDeletion = java.util.Set.copyOf(allowDeletion);
+        }
+    }
 
     public PipelineConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);

@@ -39,10 +39,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final String bootstrapServers;
+    /** Server properties changed at start, kept by a restart. */
+    private final Map<String, String> serverOverrides;
     private boolean closed;
 
     private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, int brokerPort,
-                          int controllerPort) {
+                          int controllerPort, Map<String, String> serverOverrides) {
+        this.serverOverrides = Map.copyOf(serverOverrides);
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.server = server;
@@ -61,12 +64,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * Starts a broker in a new temporary directory with some server properties changed, e.g. a
+     * short {@code log.retention.check.interval.ms} for a test that needs retention enforced now.
+     */
+    public static EmbeddedKafka start(Map<String, String> serverOverrides) {
+        try {
+            return start(Files.createTempDirectory("lastmile-kafka-"), true, serverOverrides);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create a temporary directory for the embedded broker", e);
+        }
+    }
+
+    /**
      * Starts a broker with its log in {@code dataDir}; an existing, formatted directory is reused.
      * Ports are new each time, so clients must use {@link #bootstrapServers()}.
      */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose) {
+        return start(dataDir, deleteOnClose, Map.of());
+    }
+
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, Map<String, String> serverOverrides) {
         try {
-            return start(dataDir, deleteOnClose, freePort(), freePort());
+            return start(dataDir, deleteOnClose, freePort(), freePort(), serverOverrides);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot find free ports for the embedded broker: " + e, e);
         }
@@ -82,13 +101,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         }
-        return start(dataDir, deleteOnClose, brokerPort, controllerPort);
+        return start(dataDir, deleteOnClose, brokerPort, controllerPort, serverOverrides);
     }
 
-    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int brokerPort, int controllerPort) {
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int brokerPort, int controllerPort,
+                                       Map<String, String> serverOverrides) {
         try {
             Files.createDirectories(dataDir);
             Properties props = serverProperties(dataDir.resolve("log"), brokerPort, controllerPort);
+            props.putAll(serverOverrides);
             Path propsFile = dataDir.resolve("server.properties");
             try (Writer w = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
                 props.store(w, "lastmile-kpi embedded broker");
@@ -98,7 +119,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, brokerPort, controllerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, brokerPort, controllerPort,
+                    serverOverrides);
             kafka.awaitReady();
             return kafka;
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import dev.lastmile.kpi.config.Setting;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
+import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.serde.MockSchemaRegistry;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
 import dev.lastmile.kpi.topology.TopologyOptions;
@@ -24,6 +25,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -122,13 +124,13 @@ final class ItEnvironment implements AutoCloseable {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /** Creates every input with {@code partitions} partitions, and every output topic. */
+    /** Creates every input with {@code partitions} partitions, and every output topic as `run` would. */
     void createTopics(int partitions) {
-        Map<String, Integer> all = new HashMap<>();
-        config.topics().inputs().forEach(t -> all.put(t, partitions));
-        config.topics().outputs().forEach(t -> all.put(t, 2));
-        all.put(config.topics().kpiTargets(), 1);
-        kafka.createTopics(all);
+        try (Admin admin = kafka.admin()) {
+            TopicSetup.createAll(admin, config, partitions, 2);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create the topics of " + id + ": " + e, e);
+        }
     }
 
     <K, V> KafkaProducer<K, V> producer(Serializer<K> keys, Serializer<V> values) {
