@@ -17,7 +17,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
@@ -42,7 +41,6 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
 
     private final InputSpec<E> spec;
     private final String dedupStoreName;
-    private final String positionStoreName;
     private final long dedupRetentionMs;
     private final long markerIntervalMs;
     private final Duration punctuateEvery;
@@ -58,16 +56,13 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     /** Highest event time read, or the wall-clock time vouched for when caught up. */
     private long progress = Long.MIN_VALUE;
     private long sentProgress = Long.MIN_VALUE;
-    /** Offset of the last record processed from the partition, as committed (restored) and since. */
     private long lastOffset = -1;
-    private KeyValueStore<String, Long> positions;
 
-    InputGate(InputSpec<E> spec, String dedupStoreName, String positionStoreName, Duration dedupRetention, Duration markerInterval,
+    InputGate(InputSpec<E> spec, String dedupStoreName, Duration dedupRetention, Duration markerInterval,
               Duration punctuateEvery, boolean honourEndOfInput, PipelineMetrics metrics, CatchUpProbe catchUp,
               LongUnaryOperator eventClock) {
         this.spec = spec;
         this.dedupStoreName = dedupStoreName;
-        this.positionStoreName = positionStoreName;
         this.dedupRetentionMs = dedupRetention.toMillis();
         this.markerIntervalMs = markerInterval.toMillis();
         this.punctuateEvery = punctuateEvery;
@@ -85,12 +80,10 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         // transaction it re-reads from the committed offsets): what was seen since is void.
         this.progress = Long.MIN_VALUE;
         this.sentProgress = Long.MIN_VALUE;
+        this.lastOffset = -1;
         // One gate task per partition of its topic: the task's partition is the gate's input partition.
         this.partition = new TopicPartition(spec.topic(), context.taskId().partition());
         this.source = Envelope.source(partition.topic(), partition.partition());
-        this.positions = context.getStateStore(positionStoreName);
-        Long committed = positions.get(source);
-        this.lastOffset = committed == null ? -1 : committed;
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
@@ -103,7 +96,6 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         lastOffset = meta.offset();
-        positions.put(source, lastOffset);
         if (honourEndOfInput && isEndOfInput(record.headers())) {
             progress = Long.MAX_VALUE;
             sendMarker(record.timestamp());

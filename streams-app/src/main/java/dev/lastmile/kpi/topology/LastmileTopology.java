@@ -180,18 +180,13 @@ public final class LastmileTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(dedupStore, config.dedupRetention(), Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of("message.timestamp.type", "LogAppendTime")));
-        // The offset of the last record the gate processed, committed with everything else: what
-        // lets it notice records that reached the consumer but never the gate (see CatchUpProbe).
-        String positionStore = spec.name() + "-gate-position";
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(positionStore),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
         KStream<String, Gated<E>> gated = builder
                 .stream(spec.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(spec.name() + "-source"))
-                .process(() -> new InputGate<>(spec, dedupStore, positionStore, config.dedupRetention(), config.markerInterval(),
+                .process(() -> new InputGate<>(spec, dedupStore, config.dedupRetention(), config.markerInterval(),
                         config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp(),
                         options.eventClock()),
-                        Named.as(spec.name() + "-gate"), dedupStore, positionStore);
+                        Named.as(spec.name() + "-gate"), dedupStore);
         Map<String, KStream<String, Gated<E>>> branches = gated.split(Named.as(spec.name() + "-"))
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
                         .map((k, v) -> KeyValue.pair(((Gated.Rejected<E>) v).rawKey(), ((Gated.Rejected<E>) v).rawValue()),

@@ -37,7 +37,6 @@ class TopologyNamesTest {
         }
         assertThat(stores).containsExactlyInAnyOrder(
                 "delivery-dedup", "ticket-dedup", "survey-dedup", "ticket-lifecycle",
-                "delivery-gate-position", "ticket-gate-position", "survey-gate-position",
                 "delivery-kpi-buckets", "delivery-kpi-progress", "delivery-kpi-alert-state",
                 "experience-kpi-buckets", "experience-kpi-progress",
                 "support-kpi-buckets", "support-kpi-progress", "support-kpi-alert-state",
