@@ -6,8 +6,12 @@ import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
+import dev.lastmile.kpi.registry.RegistryHealth;
+import dev.lastmile.kpi.registry.RegistryStartupCheck;
+import dev.lastmile.kpi.registry.RetryingRegistryClient;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.runtime.TopicSetup;
+import dev.lastmile.kpi.serde.SchemaRegistryClient;
 import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -33,17 +37,21 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = config.load();
         ConfigLoader.requireCluster(c);
+        SchemaRegistryClient schemas = SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth(),
+                RetryingRegistryClient.REQUEST_TIMEOUT);
+        RegistryStartupCheck.check(schemas); // before anything is created
         Map<String, Integer> partitions = TopicSetup.inputPartitions(c);
         List<String> created = TopicSetup.ensureOutputs(c, c.createOutputTopics());
         if (!created.isEmpty()) {
             LOG.info("Created output topics {}", created);
         }
         PrometheusMeterRegistry registry = Registries.prometheus();
+        RegistryHealth registryHealth = new RegistryHealth(schemas.url(), registry);
         TopologyOptions options = new TopologyOptions(
-                SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth()),
+                new RetryingRegistryClient(schemas, registryHealth, c.registryRetryBudget()),
                 new PipelineMetrics(registry), partitions, false);
         Pipeline pipeline = new Pipeline(c, options);
-        OpsServer http = OpsServer.start(c.httpBind(), c.httpPort(), registry, pipeline);
+        OpsServer http = OpsServer.start(c.httpBind(), c.httpPort(), registry, pipeline, registryHealth);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown requested; closing Kafka Streams");
             pipeline.close();

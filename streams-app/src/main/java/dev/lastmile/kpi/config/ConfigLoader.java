@@ -128,10 +128,10 @@ public final class ConfigLoader {
                 duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
                 duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
                 port(Setting.HTTP_PORT),
-                text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, kafkaProps);
+                text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, kafkaProps, registryRetryBudget());
     }
 
-    /** Checks the settings `run` cannot do without. */
+    /** Checks the settings `run` cannot do without, and refuses the guarantee it cannot keep its promise under. */
     public static void requireCluster(PipelineConfig config) {
         if (config.bootstrapServers().isBlank()) {
             throw new ConfigException("Setting bootstrap.servers is not set. Fix: set it in the --config file, as "
@@ -141,6 +141,23 @@ public final class ConfigLoader {
             throw new ConfigException("Setting schema.registry.url is not set. Fix: set it in the --config file, as "
                     + Setting.SCHEMA_REGISTRY_URL.envName() + ", or with --set schema.registry.url=http://host:8081.");
         }
+        // Under at_least_once the dedup store's changelog can be written ahead of the KPI output, so
+        // after a crash the reprocessed record is dropped as a "duplicate" and never counted.
+        String guarantee = config.streamsProperties().getProperty("processing.guarantee");
+        if (!"exactly_once_v2".equals(guarantee)) {
+            throw new ConfigException("Setting processing.guarantee=" + guarantee + " is refused by run: without "
+                    + "transactions the de-duplication state can be saved ahead of the KPI output, so a crash would "
+                    + "drop records as duplicates. Fix: use exactly_once_v2 (the default; also for kafka.processing.guarantee).");
+        }
+    }
+
+    /** Bounded well below max.poll.interval.ms (5 min): the stream thread blocks while it retries. */
+    private Duration registryRetryBudget() {
+        Duration d = duration(Setting.REGISTRY_RETRY_BUDGET, false);
+        if (d.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw invalid(Setting.REGISTRY_RETRY_BUDGET, "a duration > 0 and up to 1m such as 5s");
+        }
+        return d;
     }
 
     private String text(Setting s) {
