@@ -33,6 +33,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final SchemaRegistryClient backing;
     private final AtomicLong failedRequests = new AtomicLong();
     private volatile int failWith;
+    private volatile boolean onlyRegistrations;
 
     private EmbeddedSchemaRegistry(HttpServer server, SchemaRegistryClient backing) {
         this.server = server;
@@ -50,6 +51,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** From now on every request is answered with HTTP {@code status} (e.g. 503), until {@link #recover()}. */
     public void failWith(int status) {
+        this.onlyRegistrations = false;
+        this.failWith = status;
+    }
+
+    /** From now on only registrations ({@code POST /subjects/...}) fail with HTTP {@code status}: reads still work. */
+    public void failRegistrationsWith(int status) {
+        this.onlyRegistrations = true;
         this.failWith = status;
     }
 
@@ -70,7 +78,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         int failure = failWith;
-        if (failure != 0) {
+        if (failure != 0 && (!onlyRegistrations || exchange.getRequestMethod().equals("POST"))) {
             failedRequests.incrementAndGet();
             reply(exchange, failure, Map.of("error_code", failure * 100, "message", "failing on purpose (test)"));
             return;
