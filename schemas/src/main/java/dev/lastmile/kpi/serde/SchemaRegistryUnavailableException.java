@@ -1,6 +1,6 @@
 package dev.lastmile.kpi.serde;
 
-import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * The schema registry could not answer: connection refused, timeout, HTTP 5xx, 429 (rate
@@ -11,9 +11,11 @@ import org.apache.kafka.common.errors.RetriableException;
  * <p>Deliberately not a {@link org.apache.kafka.common.errors.SerializationException} (nor a
  * {@link SchemaRegistryException}): code that treats those as bad data must not catch this one by
  * accident. A record that is really bad (wrong magic byte, a schema id the registry does not
- * know, bytes Avro cannot read) still fails with a {@code SerializationException}.
+ * know, bytes Avro cannot read) still fails with a {@code SerializationException}. Nor a
+ * {@code RetriableException}: that is an {@code ApiException}, which {@code KafkaProducer.send}
+ * turns into a failed future instead of throwing, so a fire-and-forget caller would never see it.
  */
-public class SchemaRegistryUnavailableException extends RetriableException {
+public class SchemaRegistryUnavailableException extends KafkaException {
 
     private final String registryUrl;
     private final int httpStatus;
