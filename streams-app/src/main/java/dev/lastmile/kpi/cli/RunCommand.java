@@ -6,13 +6,10 @@ import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
-import dev.lastmile.kpi.registry.RegistryHealth;
 import dev.lastmile.kpi.registry.RegistryStartupCheck;
-import dev.lastmile.kpi.registry.RetryingRegistryClient;
+import dev.lastmile.kpi.registry.RemoteRegistry;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.runtime.TopicSetup;
-import dev.lastmile.kpi.serde.SchemaRegistryClient;
-import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -37,21 +34,18 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = config.load();
         ConfigLoader.requireCluster(c);
-        SchemaRegistryClient schemas = SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth(),
-                RetryingRegistryClient.REQUEST_TIMEOUT);
-        RegistryStartupCheck.check(schemas); // before anything is created
+        PrometheusMeterRegistry registry = Registries.prometheus();
+        RemoteRegistry schemas = RemoteRegistry.connect(c, registry);
+        RegistryStartupCheck.check(schemas.client()); // before anything is created
         Map<String, Integer> partitions = TopicSetup.inputPartitions(c);
         List<String> created = TopicSetup.ensureOutputs(c, c.createOutputTopics());
         if (!created.isEmpty()) {
             LOG.info("Created output topics {}", created);
         }
-        PrometheusMeterRegistry registry = Registries.prometheus();
-        RegistryHealth registryHealth = new RegistryHealth(schemas.url(), registry);
-        TopologyOptions options = new TopologyOptions(
-                new RetryingRegistryClient(schemas, registryHealth, c.registryRetryBudget()),
-                new PipelineMetrics(registry), partitions, false);
+        TopologyOptions options = new TopologyOptions(schemas.client(), new PipelineMetrics(registry), partitions,
+                false);
         Pipeline pipeline = new Pipeline(c, options);
-        OpsServer http = OpsServer.start(c.httpBind(), c.httpPort(), registry, pipeline, registryHealth);
+        OpsServer http = OpsServer.start(c.httpBind(), c.httpPort(), registry, pipeline, schemas.health());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown requested; closing Kafka Streams");
             pipeline.close();
