@@ -6,9 +6,10 @@ import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
+import dev.lastmile.kpi.registry.RegistryStartupCheck;
+import dev.lastmile.kpi.registry.RemoteRegistry;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.runtime.TopicSetup;
-import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -33,17 +34,18 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = config.load();
         ConfigLoader.requireCluster(c);
+        PrometheusMeterRegistry registry = Registries.prometheus();
+        RemoteRegistry schemas = RemoteRegistry.connect(c, registry);
+        RegistryStartupCheck.check(schemas.client()); // before anything is created
         Map<String, Integer> partitions = TopicSetup.inputPartitions(c);
         List<String> created = TopicSetup.ensureOutputs(c, c.createOutputTopics());
         if (!created.isEmpty()) {
             LOG.info("Created output topics {}", created);
         }
-        PrometheusMeterRegistry registry = Registries.prometheus();
-        TopologyOptions options = new TopologyOptions(
-                SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth()),
-                new PipelineMetrics(registry), partitions, false);
+        TopologyOptions options = new TopologyOptions(schemas.client(), new PipelineMetrics(registry), partitions,
+                false);
         Pipeline pipeline = new Pipeline(c, options);
-        OpsServer http = OpsServer.start(c.httpBind(), c.httpPort(), registry, pipeline);
+        OpsServer http = OpsServer.start(c.httpBind(), c.httpPort(), registry, pipeline, schemas.health());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown requested; closing Kafka Streams");
             pipeline.close();

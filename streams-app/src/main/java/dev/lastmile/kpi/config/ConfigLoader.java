@@ -136,7 +136,8 @@ public final class ConfigLoader {
                 duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
                 instant(Setting.INPUT_MIN_EVENT_TIME), duration(Setting.INPUT_MAX_FUTURE, true),
                 port(Setting.HTTP_PORT),
-                text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, outputTopics(topics), kafkaProps);
+                text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, outputTopics(topics), kafkaProps,
+                registryRetryBudget());
     }
 
     private PipelineConfig.OutputTopicSettings outputTopics(TopicNames topics) {
@@ -158,7 +159,7 @@ public final class ConfigLoader {
         return new PipelineConfig.OutputTopicSettings(duration(Setting.OUTPUT_RETENTION, false), allowed);
     }
 
-    /** Checks the settings `run` cannot do without. */
+    /** Checks the settings `run` cannot do without, and refuses the guarantee it cannot keep its promise under. */
     public static void requireCluster(PipelineConfig config) {
         if (config.bootstrapServers().isBlank()) {
             throw new ConfigException("Setting bootstrap.servers is not set. Fix: set it in the --config file, as "
@@ -168,6 +169,23 @@ public final class ConfigLoader {
             throw new ConfigException("Setting schema.registry.url is not set. Fix: set it in the --config file, as "
                     + Setting.SCHEMA_REGISTRY_URL.envName() + ", or with --set schema.registry.url=http://host:8081.");
         }
+        // Under at_least_once the dedup store's changelog can be written ahead of the KPI output, so
+        // after a crash the reprocessed record is dropped as a "duplicate" and never counted.
+        String guarantee = config.streamsProperties().getProperty("processing.guarantee");
+        if (!"exactly_once_v2".equals(guarantee)) {
+            throw new ConfigException("Setting processing.guarantee=" + guarantee + " is refused by run: without "
+                    + "transactions the de-duplication state can be saved ahead of the KPI output, so a crash would "
+                    + "drop records as duplicates. Fix: use exactly_once_v2 (the default; also for kafka.processing.guarantee).");
+        }
+    }
+
+    /** Bounded well below max.poll.interval.ms (5 min): the stream thread blocks while it retries. */
+    private Duration registryRetryBudget() {
+        Duration d = duration(Setting.REGISTRY_RETRY_BUDGET, false);
+        if (d.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw invalid(Setting.REGISTRY_RETRY_BUDGET, "a duration > 0 and up to 1m such as 5s");
+        }
+        return d;
     }
 
     private String text(Setting s) {

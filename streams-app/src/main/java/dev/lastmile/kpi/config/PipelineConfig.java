@@ -12,6 +12,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * @param kafkaProperties client and Streams properties given with the {@code kafka.} prefix
  *                        (prefix removed), e.g. security.protocol, sasl.jaas.config
+ * @param registryRetryBudget how long a registry call is retried during an outage before the
+ *                            stream thread is replaced
  */
 public record PipelineConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl,
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
@@ -20,7 +22,7 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              Duration complaintLookback, int routeMinDeliveries, int alertMinSamples,
                              Instant inputMinEventTime, Duration inputMaxFuture, int httpPort, String httpBind,
                              boolean createOutputTopics, TopicNames topics, OutputTopicSettings outputTopics,
-                             Map<String, String> kafkaProperties) {
+                             Map<String, String> kafkaProperties, Duration registryRetryBudget) {
 
     /**
      * How output topics keep their records.

@@ -33,6 +33,9 @@ class CleanLogIntegrationTest {
             Map<String, Integer> inputs = new HashMap<>();
             env.config.topics().inputs().forEach(t -> inputs.put(t, BacklogIntegrationTest.PARTITIONS));
             SharedBroker.get().createTopics(inputs); // `run` creates its outputs itself
+            try (org.apache.kafka.clients.admin.Admin admin = SharedBroker.get().admin()) {
+                ItEnvironment.keepForever(admin, inputs.keySet());
+            }
             ExpectedDeliveryKpis expected = BacklogIntegrationTest.produceBacklog(env, 3_000);
             Path state = Files.createDirectories(Path.of("target", "clean-log-" + env.id));
             Path log = Files.createTempFile("lastmile-clean-run-", ".log");

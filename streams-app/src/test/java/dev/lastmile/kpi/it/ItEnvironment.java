@@ -17,15 +17,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -128,9 +133,25 @@ final class ItEnvironment implements AutoCloseable {
     void createTopics(int partitions) {
         try (Admin admin = kafka.admin()) {
             TopicSetup.createAll(admin, config, partitions, 2);
+            keepForever(admin, config.topics().inputs());
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create the topics of " + id + ": " + e, e);
         }
+    }
+
+    /**
+     * The tests' backlogs carry event times weeks old as record timestamps: under the broker's
+     * default 7-day retention its first retention check (30 s after start) deletes what was not
+     * read yet, and a consumer that comes later (a restarted or replacement instance) skips to the
+     * log end. Real inputs carry current timestamps; here they must stay until read.
+     */
+    static void keepForever(Admin admin, Collection<String> topics) throws Exception {
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
+        for (String t : topics) {
+            ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(new AlterConfigOp(
+                    new ConfigEntry("retention.ms", "-1"), AlterConfigOp.OpType.SET)));
+        }
+        admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
     }
 
     <K, V> KafkaProducer<K, V> producer(Serializer<K> keys, Serializer<V> values) {

@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,10 +36,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Tag("integration")
 @Timeout(480)
-@Disabled("Under investigation (issue 8): in some runs the frozen instance's partition was closed over before it "
-        + "resumed (finals short by that partition's records, nothing late, nothing in the DLQ); in others the "
-        + "assignor left instance A without a delivery partition, so the scenario did not even start. Kept as the "
-        + "reproduction; the watermark's hold itself is covered by WatermarkTrackerTest and FailoverIntegrationTest.")
 class StallIntegrationTest {
 
     /** Longer than the old idle timeout (60 s): a silent partition must hold the watermark. */
