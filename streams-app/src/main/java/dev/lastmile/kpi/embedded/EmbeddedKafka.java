@@ -39,16 +39,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final String bootstrapServers;
+    /** Null for the PLAINTEXT broker without ACLs. */
+    private final SaslScram security;
     private boolean closed;
 
     private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, int brokerPort,
-                          int controllerPort) {
+                          int controllerPort, SaslScram security) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.server = server;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.bootstrapServers = "127.0.0.1:" + brokerPort;
+        this.security = security;
     }
 
     /** Starts a broker with its data in a new temporary directory, deleted on close. */
@@ -66,9 +69,21 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose) {
         try {
-            return start(dataDir, deleteOnClose, freePort(), freePort());
+            return start(dataDir, deleteOnClose, freePort(), freePort(), null);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot find free ports for the embedded broker: " + e, e);
+        }
+    }
+
+    /**
+     * Starts a broker (temporary directory) whose clients must log in with SASL/SCRAM-SHA-512 and
+     * whose ACLs are enforced; {@link #admin()} and {@link #clientProperties()} log in as the super user.
+     */
+    public static EmbeddedKafka startSecured(SaslScram security) {
+        try {
+            return start(Files.createTempDirectory("lastmile-kafka-sasl-"), true, freePort(), freePort(), security);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot prepare the secured embedded broker: " + e, e);
         }
     }
 
@@ -82,23 +97,28 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         }
-        return start(dataDir, deleteOnClose, brokerPort, controllerPort);
+        return start(dataDir, deleteOnClose, brokerPort, controllerPort, security);
     }
 
-    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int brokerPort, int controllerPort) {
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int brokerPort, int controllerPort,
+                                       SaslScram security) {
         try {
             Files.createDirectories(dataDir);
             Properties props = serverProperties(dataDir.resolve("log"), brokerPort, controllerPort);
+            if (security != null) {
+                security.apply(props, brokerPort, controllerPort);
+            }
             Path propsFile = dataDir.resolve("server.properties");
             try (Writer w = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
                 props.store(w, "lastmile-kpi embedded broker");
             }
             if (!Files.exists(dataDir.resolve("log").resolve("meta.properties"))) {
-                format(propsFile);
+                format(propsFile, security == null ? new String[0] : security.formatArguments());
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, brokerPort, controllerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, brokerPort, controllerPort,
+                    security);
             kafka.awaitReady();
             return kafka;
         } catch (IOException e) {
@@ -131,10 +151,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path propsFile) {
+    private static void format(Path propsFile, String[] extra) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-            propsFile.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        String[] args = Stream.concat(Stream.of("format", "-t", Uuid.randomUuid().toString(), "-c",
+                propsFile.toString()), Stream.of(extra)).toArray(String[]::new);
+        int rc = StorageTool.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("Formatting the embedded broker's storage failed: "
                     + out.toString(StandardCharsets.UTF_8));
@@ -171,7 +192,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public Admin admin() {
-        return Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        return Admin.create(clientProperties());
+    }
+
+    /** Properties any client needs to connect: the address and, on a secured broker, the super user's login. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("bootstrap.servers", bootstrapServers);
+        if (security != null) {
+            p.putAll(SaslScram.clientProperties(security.superUser(), security.superPassword()));
+        }
+        return p;
     }
 
     /** Creates topics (name to partition count) that do not exist yet. */

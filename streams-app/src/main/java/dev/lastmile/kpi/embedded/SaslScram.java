@@ -1,0 +1,47 @@
+package dev.lastmile.kpi.embedded;
+
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * SASL/SCRAM-SHA-512 and ACLs for the embedded broker: clients authenticate on a SASL_PLAINTEXT
+ * listener, the StandardAuthorizer checks ACLs, and {@code superUser} (the test harness) may do
+ * everything. TLS is left out: it adds certificates, not another authorization path.
+ */
+public record SaslScram(String superUser, String superPassword) {
+
+    public static final String MECHANISM = "SCRAM-SHA-512";
+    static final String LISTENER = "SASL_PLAINTEXT";
+
+    /** Client properties that log in as {@code user}, the form an operator writes with the kafka. prefix. */
+    public static Map<String, String> clientProperties(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", MECHANISM,
+                "sasl.jaas.config", jaas(user, password));
+    }
+
+    static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    /** The super user's credential, written into the metadata log when the storage is formatted. */
+    String[] formatArguments() {
+        return new String[] {"--add-scram", MECHANISM + "=[name=" + superUser + ",password=" + superPassword + "]"};
+    }
+
+    /** Replaces the PLAINTEXT client listener with a SASL_PLAINTEXT one and turns on ACLs. */
+    void apply(Properties p, int brokerPort, int controllerPort) {
+        p.put("listeners", LISTENER + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", LISTENER + "://127.0.0.1:" + brokerPort);
+        p.put("inter.broker.listener.name", LISTENER);
+        p.put("listener.security.protocol.map", LISTENER + ":SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
+        p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", jaas(superUser, superPassword));
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        // The controller listener stays PLAINTEXT (it only listens on loopback, for this node's own
+        // broker), so its requests arrive as ANONYMOUS and must be allowed; clients never use it.
+        p.put("super.users", "User:" + superUser + ";User:ANONYMOUS");
+        p.put("allow.everyone.if.no.acl.found", "false");
+    }
+}
