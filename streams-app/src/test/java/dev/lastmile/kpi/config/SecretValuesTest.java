@@ -37,14 +37,15 @@ class SecretValuesTest {
     void shouldLeaveKafkaPropertiesToTheKafkaClientsWhichResolveThemWithTheSameProviders(@TempDir Path dir)
             throws Exception {
         String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"app\" "
-                + "password=\"from-dir\";";
-        Files.writeString(dir.resolve("jaas"), jaas);
+                + "password=\"%s\";";
+        Files.writeString(dir.resolve("kafka-password"), "from-dir");
+        String reference = jaas.formatted("${dir:" + dir + ":kafka-password}");
         PipelineConfig c = ConfigLoader.defaults().overrides(PROVIDERS).overrides(Map.of(
-                "kafka.sasl.jaas.config", "${dir:" + dir + ":jaas}")).load();
+                "kafka.sasl.jaas.config", reference)).load();
         assertThat(c.kafkaProperties()).as("our copy keeps the reference, not the secret")
-                .containsEntry("sasl.jaas.config", "${dir:" + dir + ":jaas}");
+                .containsEntry("sasl.jaas.config", reference);
         assertThat(new AdminClientConfig(c.clientProperties()).getPassword("sasl.jaas.config").value())
-                .isEqualTo(jaas);
+                .isEqualTo(jaas.formatted("from-dir"));
     }
 
     @Test
