@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lastmile.kpi.avro.DeliveryKpi;
+import dev.lastmile.kpi.config.ConfigException;
+import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.AccessControl;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
 import dev.lastmile.kpi.embedded.SaslScram;
+import dev.lastmile.kpi.runtime.TopicSetup;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -126,6 +129,25 @@ class SecuredPipelineIntegrationTest {
                             .hasMessageContaining(topic);
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldStopStartUpSayingWhatIsDeniedWhenATopicAclIsMissing() throws Exception {
+        String password = "sasl-" + UUID.randomUUID();
+        try (SecuredApp app = SecuredApp.create(broker, password)) {
+            PipelineConfig login = app.env.configWith(app.login(password));
+            assertThatThrownBy(() -> TopicSetup.inputPartitions(login)).as("no ACLs: the inputs are invisible")
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("this principal may not see them", "deploy/kafka-acls.sh");
+            String targets = login.topics().kpiTargets();
+            AccessControl.grant(broker, PipelineAcls.of(app.principal(), login).stream()
+                    .filter(a -> !a.pattern().name().equals(targets)).toList());
+            assertThat(TopicSetup.inputPartitions(login)).hasSize(3);
+            assertThatThrownBy(() -> TopicSetup.ensureOutputs(login, true))
+                    .as("the targets topic looks missing, and creating it is denied")
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("Kafka denied this application's principal", "TopicAuthorizationException");
         }
     }
 
