@@ -1,7 +1,6 @@
 package dev.lastmile.kpi.embedded;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -35,8 +34,7 @@ public final class AccessControl {
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             throw new IllegalStateException("Cannot create SCRAM user " + user + ": " + e, e);
         }
-        Map<String, Object> login = new HashMap<>(kafka.clientProperties());
-        login.putAll(SaslScram.clientProperties(user, password));
+        Map<String, Object> login = kafka.clientProperties(user, password);
         await("user " + user + " can log in", () -> {
             try (Admin asUser = Admin.create(login)) {
                 asUser.describeCluster().clusterId().get(5, TimeUnit.SECONDS);

@@ -41,10 +41,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
     /** Null for the PLAINTEXT broker without ACLs. */
     private final SaslScram security;
+    private final BrokerTls tls;
     private boolean closed;
 
     private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, int brokerPort,
-                          int controllerPort, SaslScram security) {
+                          int controllerPort, SaslScram security, BrokerTls tls) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.server = server;
@@ -52,6 +53,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.controllerPort = controllerPort;
         this.bootstrapServers = "127.0.0.1:" + brokerPort;
         this.security = security;
+        this.tls = tls;
     }
 
     /** Starts a broker with its data in a new temporary directory, deleted on close. */
@@ -105,8 +107,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             Properties props = serverProperties(dataDir.resolve("log"), brokerPort, controllerPort);
+            BrokerTls tls = security != null && security.tls() ? BrokerTls.in(dataDir.resolve("tls")) : null;
             if (security != null) {
-                security.apply(props, brokerPort, controllerPort);
+                security.apply(props, brokerPort, controllerPort, tls);
             }
             Path propsFile = dataDir.resolve("server.properties");
             try (Writer w = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
@@ -118,7 +121,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
             EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, brokerPort, controllerPort,
-                    security);
+                    security, tls);
             kafka.awaitReady();
             return kafka;
         } catch (IOException e) {
@@ -197,11 +200,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Properties any client needs to connect: the address and, on a secured broker, the super user's login. */
     public Map<String, Object> clientProperties() {
-        Map<String, Object> p = new java.util.HashMap<>();
-        p.put("bootstrap.servers", bootstrapServers);
-        if (security != null) {
-            p.putAll(SaslScram.clientProperties(security.superUser(), security.superPassword()));
+        return security == null ? Map.of("bootstrap.servers", bootstrapServers)
+                : clientProperties(security.superUser(), security.superPassword());
+    }
+
+    /** The address and the security properties (SASL login, trust store) of {@code user} on a secured broker. */
+    public Map<String, Object> clientProperties(String user, String password) {
+        if (security == null) {
+            throw new IllegalStateException("This embedded broker has no users: start it with startSecured");
         }
+        Map<String, Object> p = new java.util.HashMap<>(SaslScram.clientProperties(user, password, tls));
+        p.put("bootstrap.servers", bootstrapServers);
         return p;
     }
 

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production `run` command on a broker that authenticates (SASL/SCRAM-SHA-512) and authorizes
- * (ACLs): with exactly {@link PipelineAcls} it computes correct finals and leaks no password into
+ * The production `run` command on a broker that encrypts (TLS), authenticates (SASL/SCRAM-SHA-512)
+ * and authorizes (ACLs): with exactly {@link PipelineAcls} it computes correct finals and leaks no password into
  * its log or /metrics; without one of them it stops saying what Kafka denied; a principal without
  * ACLs cannot read the KPI topics.
  */
@@ -118,8 +118,7 @@ class SecuredPipelineIntegrationTest {
         try (SecuredApp app = SecuredApp.create(broker, "unused")) {
             String outsider = "outsider-" + app.env.id;
             AccessControl.addScramUser(broker, outsider, "outsider-password");
-            Map<String, Object> p = new HashMap<>(broker.clientProperties());
-            p.putAll(SaslScram.clientProperties(outsider, "outsider-password"));
+            Map<String, Object> p = broker.clientProperties(outsider, "outsider-password");
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, Serdes.ByteArray().deserializer(),
                     Serdes.ByteArray().deserializer())) {
                 for (String topic : app.env.config.topics().outputs()) {
@@ -233,7 +232,8 @@ class SecuredPipelineIntegrationTest {
         /** The kafka.* settings an operator writes to log in as this user. */
         Map<String, String> login(String password) {
             Map<String, String> settings = new HashMap<>();
-            SaslScram.clientProperties(user, password).forEach((k, v) -> settings.put("kafka." + k, v));
+            broker.clientProperties(user, password).forEach((k, v) -> settings.put("kafka." + k, v.toString()));
+            settings.remove("kafka.bootstrap.servers");
             return settings;
         }
 
