@@ -105,7 +105,7 @@ class SecuredPipelineIntegrationTest {
             }
             String output = Files.readString(log);
             assertThat(output).as("the clients' configuration dump, passwords hidden")
-                    .contains("sasl.jaas.config = [hidden]", "-> RUNNING");
+                    .contains("sasl.jaas.config = [hidden]", "security.protocol = SASL_SSL", "-> RUNNING");
             assertThat(output).doesNotContain(saslPassword, registryPassword);
             assertThat(metrics).contains("kafka_consumer").doesNotContain(saslPassword, registryPassword);
             assertThat(output.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")))
