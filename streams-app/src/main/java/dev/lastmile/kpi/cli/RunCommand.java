@@ -8,6 +8,7 @@ import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
 import dev.lastmile.kpi.registry.RegistryStartupCheck;
 import dev.lastmile.kpi.registry.RemoteRegistry;
+import dev.lastmile.kpi.runtime.AuthorizationFailure;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.topology.TopologyOptions;
@@ -54,7 +55,11 @@ final class RunCommand implements Callable<Integer> {
         LOG.info("Starting lastmile-kpi {} on {} (inputs {}); metrics and health on port {}", c.applicationId(),
                 c.bootstrapServers(), partitions, http.port());
         pipeline.start();
-        return pipeline.awaitStop() ? 1 : 0;
+        if (!pipeline.awaitStop()) {
+            return 0;
+        }
+        AuthorizationFailure.explain(pipeline.failure()).ifPresent(line -> System.err.println("lastmile-kpi: " + line));
+        return 1;
     }
 
     /** Thrown config problems print as one line, not a stack trace. */

@@ -8,12 +8,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Builds a {@link PipelineConfig} in layers, each overriding the one before: defaults, then a
@@ -23,11 +27,16 @@ import java.util.TreeMap;
  */
 public final class ConfigLoader {
 
+    /** A ${provider:...} reference as Kafka's ConfigTransformer reads it. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{[^}:]+:[^}]*}");
+
     private record Value(String text, String origin) {
     }
 
     private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
     private final Map<String, Value> kafka = new TreeMap<>();
+    /** Values with ${provider:...} variables resolved; filled by load(). Messages show the raw text. */
+    private final Map<Setting, String> resolved = new EnumMap<>(Setting.class);
 
     private ConfigLoader() {
         for (Setting s : Setting.values()) {
@@ -107,6 +116,7 @@ public final class ConfigLoader {
 
     /** Validates every setting and returns the immutable configuration. */
     public PipelineConfig load() {
+        resolveVariables();
         String guarantee = text(Setting.PROCESSING_GUARANTEE);
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
             throw invalid(Setting.PROCESSING_GUARANTEE, "exactly_once_v2 (default) or at_least_once");
@@ -189,7 +199,37 @@ public final class ConfigLoader {
     }
 
     private String text(Setting s) {
-        return values.get(s).text();
+        return resolved.get(s);
+    }
+
+    /**
+     * Resolves {@code ${env:NAME}}, {@code ${file:/path:key}}, {@code ${dir:/dir:file}} in our own settings
+     * with the config providers declared for Kafka ({@code kafka.config.providers=...}), through Kafka's own
+     * code, so a secret such as the registry password can live outside the properties file exactly as
+     * kafka.sasl.jaas.config can (the Kafka clients resolve kafka.* values themselves).
+     */
+    private void resolveVariables() {
+        Map<String, Object> originals = new HashMap<>();
+        kafka.forEach((k, v) -> {
+            if (k.startsWith(AbstractConfig.CONFIG_PROVIDERS_CONFIG)) {
+                originals.put(k, v.text());
+            }
+        });
+        values.forEach((s, v) -> originals.put(s.key(), v.text()));
+        Map<String, String> out = originals.containsKey(AbstractConfig.CONFIG_PROVIDERS_CONFIG)
+                ? new AbstractConfig(new ConfigDef(), originals, Map.of(), false).originalsStrings() : Map.of();
+        for (Setting s : Setting.values()) {
+            String text = out.getOrDefault(s.key(), values.get(s).text());
+            if (VARIABLE.matcher(text).find()) {
+                Value v = values.get(s);
+                throw new ConfigException("Setting " + s.key() + "='" + v.text() + "' (from " + v.origin()
+                        + ") has a variable no config provider resolved. Fix: declare the provider, e.g. "
+                        + "kafka.config.providers=env and kafka.config.providers.env.class="
+                        + "org.apache.kafka.common.config.provider.EnvVarConfigProvider, and check that the "
+                        + "variable, file or key exists.");
+            }
+            resolved.put(s, text);
+        }
     }
 
     private String topic(Setting s) {

@@ -40,7 +40,8 @@ public final class TopicSetup {
             Set<String> missing = missing(admin, config.topics().inputs(), config);
             if (!missing.isEmpty()) {
                 throw new ConfigException("Input topics " + missing + " do not exist on " + config.bootstrapServers()
-                        + ". Fix: create them, or point the topic.* settings at the right names.");
+                        + " (or, with ACLs, this principal may not see them). Fix: create them, point the topic.* "
+                        + "settings at the right names, or grant READ on them (deploy/kafka-acls.sh).");
             }
             Map<String, Integer> partitions = new TreeMap<>();
             for (TopicDescription d : admin.describeTopics(config.topics().inputs()).allTopicNames()
@@ -192,6 +193,11 @@ public final class TopicSetup {
     }
 
     private static ConfigException unreachable(PipelineConfig config, Exception e) {
+        // A denied request is not an unreachable cluster: say what was denied.
+        java.util.Optional<String> denied = AuthorizationFailure.explain(e);
+        if (denied.isPresent()) {
+            return new ConfigException(denied.get());
+        }
         return new ConfigException("Cannot reach Kafka at bootstrap.servers=" + config.bootstrapServers() + ": " + e
                 + ". Fix: check the address and the kafka.* security settings.");
     }

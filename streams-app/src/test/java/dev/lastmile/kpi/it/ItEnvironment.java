@@ -115,8 +115,16 @@ final class ItEnvironment implements AutoCloseable {
      */
     Process startRunProcess(String registryUrl, Path stateDirectory, Map<String, String> extra, Path log)
             throws IOException {
+        return startRunProcess(registryUrl, stateDirectory, extra, log, List.of(), Map.of());
+    }
+
+    /** As above, with JVM options (e.g. log levels) and environment variables for the process. */
+    Process startRunProcess(String registryUrl, Path stateDirectory, Map<String, String> extra, Path log,
+                            List<String> jvmOptions, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "dev.lastmile.kpi.cli.Main", "run"));
+                .toString(), "-cp", System.getProperty("java.class.path")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("dev.lastmile.kpi.cli.Main", "run"));
         Map<String, String> all = new java.util.TreeMap<>(settings);
         all.put("schema.registry.url", registryUrl);
         all.put("state.dir", stateDirectory.toString());
@@ -126,7 +134,9 @@ final class ItEnvironment implements AutoCloseable {
             command.add("--set");
             command.add(k + "=" + v);
         });
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /** Creates every input with {@code partitions} partitions, and every output topic as `run` would. */
@@ -156,7 +166,7 @@ final class ItEnvironment implements AutoCloseable {
 
     <K, V> KafkaProducer<K, V> producer(Serializer<K> keys, Serializer<V> values) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.putAll(kafka.clientProperties()); // on a secured broker: the super user
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         // One request in flight: a failed first batch can never be overtaken by the next one, which
@@ -172,7 +182,7 @@ final class ItEnvironment implements AutoCloseable {
     <K, V> List<ConsumerRecord<K, V>> readUntil(String topic, Deserializer<K> keys, Deserializer<V> values,
                                                 Predicate<List<ConsumerRecord<K, V>>> done, Duration timeout) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.putAll(kafka.clientProperties());
         p.put("isolation.level", "read_committed");
         p.put("enable.auto.commit", "false");
         List<ConsumerRecord<K, V>> read = new ArrayList<>();
@@ -192,7 +202,7 @@ final class ItEnvironment implements AutoCloseable {
     /** Everything committed in {@code topic} right now. */
     <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keys, Deserializer<V> values) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.putAll(kafka.clientProperties());
         p.put("isolation.level", "read_committed");
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
