@@ -37,6 +37,11 @@ acl() {
 for t in "$TOPIC_DELIVERY_EVENTS" "$TOPIC_TICKET_EVENTS" "$TOPIC_SURVEY_RESPONSES" "$TOPIC_KPI_TARGETS"; do
   acl --operation Read --topic "$t"
 done
+# run checks at start-up that no output or targets topic is configured to delete its records.
+for t in "$TOPIC_KPI_TARGETS" "$TOPIC_DLQ" "$TOPIC_LATE_EVENTS" "$TOPIC_KPI_DELIVERY" "$TOPIC_KPI_SUPPORT" \
+         "$TOPIC_KPI_EXPERIENCE" "$TOPIC_KPI_ROUTE_COMPLAINTS" "$TOPIC_KPI_ALERTS"; do
+  acl --operation DescribeConfigs --topic "$t"
+done
 # Outputs, dead letters and late records: write. `run` only checks these exist: create them first,
 # or also grant Create on them for create.output.topics=true.
 for t in "$TOPIC_DLQ" "$TOPIC_LATE_EVENTS" "$TOPIC_KPI_DELIVERY" "$TOPIC_KPI_SUPPORT" "$TOPIC_KPI_EXPERIENCE" \

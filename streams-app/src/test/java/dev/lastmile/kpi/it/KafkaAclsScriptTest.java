@@ -78,7 +78,8 @@ class KafkaAclsScriptTest {
         List<AclBinding> bindings = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--operation")) {
-                AclOperation op = AclOperation.valueOf(args.get(i + 1).toUpperCase(Locale.ROOT));
+                AclOperation op = AclOperation.valueOf(args.get(i + 1) // kafka-acls spells DESCRIBE_CONFIGS "DescribeConfigs"
+                        .replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
                 bindings.add(prefixed ? PipelineAcls.prefixed(principal, type, name, op)
                         : PipelineAcls.allow(principal, type, name, op));
             }

@@ -27,6 +27,10 @@ final class PipelineAcls {
         config.topics().inputs().forEach(t -> acls.add(allow(principal, ResourceType.TOPIC, t, AclOperation.READ)));
         acls.add(allow(principal, ResourceType.TOPIC, config.topics().kpiTargets(), AclOperation.READ));
         config.topics().outputs().forEach(t -> acls.add(allow(principal, ResourceType.TOPIC, t, AclOperation.WRITE)));
+        // run checks at start-up that no output or targets topic would delete its records.
+        config.topics().outputs().forEach(t -> acls.add(allow(principal, ResourceType.TOPIC, t,
+                AclOperation.DESCRIBE_CONFIGS)));
+        acls.add(allow(principal, ResourceType.TOPIC, config.topics().kpiTargets(), AclOperation.DESCRIBE_CONFIGS));
         // Internal topics (repartition, changelog) are named <application.id>-...: Streams creates them,
         // reads and writes them, and purges consumed repartition records.
         for (AclOperation op : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE)) {
