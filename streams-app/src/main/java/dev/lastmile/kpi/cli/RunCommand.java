@@ -7,6 +7,7 @@ import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
 import dev.lastmile.kpi.runtime.Pipeline;
+import dev.lastmile.kpi.runtime.Preflight;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.topology.TopologyOptions;
@@ -33,17 +34,29 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = config.load();
         ConfigLoader.requireCluster(c);
-        Map<String, Integer> partitions = TopicSetup.inputPartitions(c);
-        List<String> created = TopicSetup.ensureOutputs(c, c.createOutputTopics());
-        if (!created.isEmpty()) {
-            LOG.info("Created output topics {}", created);
-        }
+        // Cheapest and most local checks first, and all before anything is created: the port is
+        // taken (and kept) now, so it cannot be lost to another process while Kafka is set up.
+        OpsServer http = OpsServer.bind(c.httpBind(), c.httpPort());
+        Pipeline pipeline;
         PrometheusMeterRegistry registry = Registries.prometheus();
-        TopologyOptions options = new TopologyOptions(
-                SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth()),
-                new PipelineMetrics(registry), partitions, false);
-        Pipeline pipeline = new Pipeline(c, options);
-        OpsServer http = OpsServer.start(c.httpBind(), c.httpPort(), registry, pipeline);
+        Map<String, Integer> partitions;
+        try {
+            Preflight.stateDir(c);
+            Preflight.brokers(c);
+            partitions = TopicSetup.inputPartitions(c);
+            List<String> created = TopicSetup.ensureOutputs(c, c.createOutputTopics());
+            if (!created.isEmpty()) {
+                LOG.info("Created output topics {}", created);
+            }
+            TopologyOptions options = new TopologyOptions(
+                    SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth()),
+                    new PipelineMetrics(registry), partitions, false);
+            pipeline = new Pipeline(c, options);
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
+        http.serve(registry, pipeline);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown requested; closing Kafka Streams");
             pipeline.close();
