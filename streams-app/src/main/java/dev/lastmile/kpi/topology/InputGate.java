@@ -48,6 +48,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     private final PipelineMetrics metrics;
     private final CatchUpProbe catchUp;
     private final LongUnaryOperator eventClock;
+    private final GateLimits limits;
 
     private ProcessorContext<String, Gated<E>> context;
     private WindowStore<String, byte[]> seen;
@@ -60,7 +61,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
 
     InputGate(InputSpec<E> spec, String dedupStoreName, Duration dedupRetention, Duration markerInterval,
               Duration punctuateEvery, boolean honourEndOfInput, PipelineMetrics metrics, CatchUpProbe catchUp,
-              LongUnaryOperator eventClock) {
+              LongUnaryOperator eventClock, GateLimits limits) {
         this.spec = spec;
         this.dedupStoreName = dedupStoreName;
         this.dedupRetentionMs = dedupRetention.toMillis();
@@ -70,6 +71,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         this.metrics = metrics;
         this.catchUp = catchUp;
         this.eventClock = eventClock;
+        this.limits = limits;
     }
 
     @Override
@@ -102,6 +104,13 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
             return;
         }
         metrics.recordIn(meta.topic());
+        // Before decoding: a record this large could not be forwarded to the repartition topic.
+        int size = RecordCopies.size(record.key(), record.value(), record.headers());
+        if (size > limits.maxRecordBytes()) {
+            reject(record, meta, new Validation.Rejection("too_large", "record is " + size + " bytes (key + value + "
+                    + "headers), more than input.max.record.bytes (" + limits.maxRecordBytes() + ")"));
+            return;
+        }
         E event;
         try {
             event = spec.decoder().deserialize(meta.topic(), record.value());
@@ -187,15 +196,17 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
 
     private void reject(Record<byte[], byte[]> record, RecordMetadata meta, Validation.Rejection rejection) {
         metrics.dlq(meta.topic(), rejection.code());
-        Headers headers = new RecordHeaders(record.headers().toArray());
+        Headers headers = new RecordHeaders();
         add(headers, RecordHeaderNames.SOURCE_TOPIC, meta.topic());
         add(headers, RecordHeaderNames.SOURCE_PARTITION, Integer.toString(meta.partition()));
         add(headers, RecordHeaderNames.SOURCE_OFFSET, Long.toString(meta.offset()));
         add(headers, RecordHeaderNames.APPLICATION_ID, context.applicationId());
         add(headers, RecordHeaderNames.DLQ_REASON_CODE, rejection.code());
         add(headers, RecordHeaderNames.DLQ_REASON, rejection.message());
-        context.forward(new Record<String, Gated<E>>(null, new Gated.Rejected<>(record.key(), record.value()),
-                record.timestamp(), headers));
+        RecordCopies.Copy copy = RecordCopies.fit(record.key(), record.value(), record.headers(), headers,
+                limits.maxRecordBytes());
+        context.forward(new Record<String, Gated<E>>(null, new Gated.Rejected<>(copy.key(), copy.value()),
+                record.timestamp(), copy.headers()));
     }
 
     private static boolean isEndOfInput(Headers headers) {

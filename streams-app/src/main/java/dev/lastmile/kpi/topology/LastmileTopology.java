@@ -179,7 +179,7 @@ public final class LastmileTopology {
                         .withName(spec.name() + "-source"))
                 .process(() -> new InputGate<>(spec, dedupStore, config.dedupRetention(), config.markerInterval(),
                         config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp(),
-                        options.eventClock()),
+                        options.eventClock(), GateLimits.of(config)),
                         Named.as(spec.name() + "-gate"), dedupStore);
         Map<String, KStream<String, Gated<E>>> branches = gated.split(Named.as(spec.name() + "-"))
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected

@@ -14,6 +14,12 @@ public final class RecordHeaderNames {
     public static final String LATE_WATERMARK = "lastmile.late.watermark";
     /** "true" when the record still counted in rolling 24h windows that were open. */
     public static final String LATE_COUNTED_IN_ROLLING = "lastmile.late.counted-in-rolling";
+    /** On a DLQ or late copy cut to fit: what was cut, comma-separated ("value", "key", "headers"). */
+    public static final String TRUNCATED = "lastmile.truncated";
+    /** On a cut copy: bytes of the original key, value and headers. */
+    public static final String ORIGINAL_SIZE = "lastmile.original.size";
+    /** On a cut copy: SHA-256 (hex) of the original value, to find or verify the original. */
+    public static final String ORIGINAL_SHA256 = "lastmile.original.sha256";
     /** Set by `replay` on each record: the 1-based input line. */
     public static final String REPLAY_LINE = "lastmile.replay.line";
     /** A control record with this header (value "end-of-input") closes every window; only honoured when enabled. */
