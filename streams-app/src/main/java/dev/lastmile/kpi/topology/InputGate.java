@@ -52,6 +52,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
 
     private ProcessorContext<String, Gated<E>> context;
     private WindowStore<String, byte[]> seen;
+    private KnownKeys known;
     private TopicPartition partition;
     private String source;
     /** Highest event time read, or the wall-clock time vouched for when caught up. */
@@ -78,6 +79,9 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     public void init(ProcessorContext<String, Gated<E>> context) {
         this.context = context;
         this.seen = context.getStateStore(dedupStoreName);
+        // Rebuilt from the store on every (re-)initialisation, as the store may have been rolled back.
+        this.known = new KnownKeys(context.getStateStore(spec.name() + "-known-keys"), limits, dedupRetentionMs);
+        context.schedule(java.time.Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, now -> known.forgetOld());
         // Kafka Streams re-initialises the same processor when it revives a task (after an aborted
         // transaction it re-reads from the committed offsets): what was seen since is void.
         this.progress = Long.MIN_VALUE;
@@ -142,6 +146,12 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
             }
             metrics.duplicate(meta.topic());
         } else {
+            Optional<Validation.Rejection> unknown = known.admit(spec.region().apply(event), spec.route().apply(event),
+                    eventTime);
+            if (unknown.isPresent()) {
+                reject(record, meta, unknown.get());
+                return;
+            }
             if (first == null) {
                 seen.put(eventId, SeenEvent.of(meta.offset(), content).encode(), eventTime);
             }

@@ -73,14 +73,17 @@ public final class LastmileTopology {
         Validation rules = new Validation(new Validation.Limits(config.inputMinEventTime(), config.inputMaxFuture()));
         KStream<String, Gated<DeliveryEvent>> deliveries = gate(builder, config, options, topics,
                 new InputSpec<>("delivery", deliveryTopic, deliveryDecoder,
-                        rules::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli(),
+                        DeliveryEvent::getRegion, DeliveryEvent::getRouteId));
         KStream<String, Gated<TicketEvent>> tickets = gate(builder, config, options, topics,
                 new InputSpec<>("ticket", ticketTopic,
                         new SpecificAvroDeserializer<>(TicketEvent.getClassSchema(), options.registry()),
-                        rules::ticket, TicketEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::ticket, TicketEvent::getEventId, e -> e.getEventTime().toEpochMilli(),
+                        TicketEvent::getRegion, e -> null));
         KStream<String, Gated<SurveyResponse>> surveys = gate(builder, config, options, topics,
                 new InputSpec<>("survey", surveyTopic, surveyDecoder,
-                        rules::survey, SurveyResponse::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::survey, SurveyResponse::getEventId, e -> e.getEventTime().toEpochMilli(),
+                        SurveyResponse::getRegion, e -> null));
 
         // Delivery KPIs: terminal events by region.
         KStream<String, Envelope> terminalByRegion = deliveries
@@ -174,13 +177,16 @@ public final class LastmileTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(dedupStore, config.dedupRetention(), Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.ByteArray()));
+        String knownStore = spec.name() + "-known-keys";
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(knownStore),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         KStream<String, Gated<E>> gated = builder
                 .stream(spec.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(spec.name() + "-source"))
                 .process(() -> new InputGate<>(spec, dedupStore, config.dedupRetention(), config.markerInterval(),
                         config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp(),
                         options.eventClock(), GateLimits.of(config)),
-                        Named.as(spec.name() + "-gate"), dedupStore);
+                        Named.as(spec.name() + "-gate"), dedupStore, knownStore);
         Map<String, KStream<String, Gated<E>>> branches = gated.split(Named.as(spec.name() + "-"))
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
                         .map((k, v) -> KeyValue.pair(((Gated.Rejected<E>) v).rawKey(), ((Gated.Rejected<E>) v).rawValue()),

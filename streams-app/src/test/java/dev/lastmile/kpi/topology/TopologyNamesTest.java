@@ -37,6 +37,7 @@ class TopologyNamesTest {
         }
         assertThat(stores).containsExactlyInAnyOrder(
                 "delivery-dedup", "ticket-dedup", "survey-dedup", "ticket-lifecycle",
+                "delivery-known-keys", "ticket-known-keys", "survey-known-keys",
                 "delivery-kpi-buckets", "delivery-kpi-progress", "delivery-kpi-alert-state",
                 "experience-kpi-buckets", "experience-kpi-progress",
                 "support-kpi-buckets", "support-kpi-progress", "support-kpi-alert-state",
