@@ -1,5 +1,6 @@
 package dev.lastmile.kpi.topology;
 
+import dev.lastmile.kpi.kpi.TimeWindows;
 import dev.lastmile.kpi.kpi.Validation;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.watermark.CatchUpProbe;
@@ -157,9 +158,26 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
             }
             Envelope.Data data = new Envelope.Data(source, meta.offset(), eventTime, record.key(), record.value());
             context.forward(new Record<String, Gated<E>>(null, new Gated.Accepted<>(event, data), eventTime,
-                    record.headers()));
+                    atRisk(event, eventTime) ? withFamilies(record.headers(), spec.families().apply(event))
+                            : record.headers()));
         }
         observeProgress(eventTime, record.timestamp());
+    }
+
+    /**
+     * Whether this partition had already passed the event's hour end + grace: only then can a KPI
+     * family find it late, as no family's watermark is ahead of what this gate reported.
+     */
+    private boolean atRisk(E event, long eventTime) {
+        return spec.families().apply(event) != null
+                && TimeWindows.isClosed(TimeWindows.hourOf(eventTime) + TimeWindows.HOUR_MS, limits.windowGraceMs(), progress);
+    }
+
+    /** The record's headers plus the families that will report on it (see {@link LateCollector}). */
+    private static Headers withFamilies(Headers original, String families) {
+        Headers headers = new RecordHeaders(original.toArray());
+        add(headers, RecordHeaderNames.LATE_FAMILIES, families);
+        return headers;
     }
 
     /** The first sighting of the event id within the dedup retention around its time, or null. */

@@ -92,7 +92,7 @@ class CardinalityTopologyTest {
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
         long day = 86_400_000L;
-        GateLimits limits = new GateLimits(1024, 2, 1);
+        GateLimits limits = new GateLimits(1024, 2, 1, 0);
         KnownKeys first = new KnownKeys(store, limits, 7 * day);
         assertThat(first.admit("north", "n-1", 0)).isEmpty();
         assertThat(first.admit("south", null, day)).isEmpty();

@@ -43,7 +43,7 @@ class TopologyNamesTest {
                 "support-kpi-buckets", "support-kpi-progress", "support-kpi-alert-state",
                 "route-complaints-buckets", "route-complaints-progress",
                 "complaint-join-routes", "complaint-join-pending", "complaint-join-progress",
-                "kpi-targets");
+                "late-copies-pending", "kpi-targets");
 
         Set<String> repartitions = new TreeSet<>();
         Matcher r = Pattern.compile("([a-z-]+-repartition)").matcher(description);
@@ -53,6 +53,8 @@ class TopologyNamesTest {
         assertThat(repartitions).containsExactlyInAnyOrder(
                 "delivery-kpi-by-region-repartition", "experience-kpi-by-region-repartition",
                 "support-kpi-by-region-repartition", "complaints-by-delivery-repartition",
-                "route-complaints-by-region-repartition");
+                "route-complaints-by-region-repartition", "delivery-kpi-late-verdicts-repartition",
+                "experience-kpi-late-verdicts-repartition", "support-kpi-late-verdicts-repartition",
+                "route-complaints-late-verdicts-repartition");
     }
 }
