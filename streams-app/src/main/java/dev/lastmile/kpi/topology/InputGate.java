@@ -92,6 +92,8 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         this.partition = new TopicPartition(spec.topic(), context.taskId().partition());
         this.source = Envelope.source(partition.topic(), partition.partition());
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        // After the progress punctuation (same interval, scheduled later): keep what it reported.
+        context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, now -> known.reported(progress));
     }
 
     @Override
@@ -162,15 +164,18 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
                             : record.headers()));
         }
         observeProgress(eventTime, record.timestamp());
+        known.reported(progress);
     }
 
     /**
      * Whether this partition had already passed the event's hour end + grace: only then can a KPI
-     * family find it late, as no family's watermark is ahead of what this gate reported.
+     * family find it late, as no family's watermark is ahead of what this gate reported (also
+     * before a restart, hence the stored maximum).
      */
     private boolean atRisk(E event, long eventTime) {
         return spec.families().apply(event) != null
-                && TimeWindows.isClosed(TimeWindows.hourOf(eventTime) + TimeWindows.HOUR_MS, limits.windowGraceMs(), progress);
+                && TimeWindows.isClosed(TimeWindows.hourOf(eventTime) + TimeWindows.HOUR_MS, limits.windowGraceMs(),
+                Math.max(progress, known.reported()));
     }
 
     /** The record's headers plus the families that will report on it (see {@link LateCollector}). */

@@ -21,11 +21,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Names not seen for {@code retention} of event time are forgotten, so retired ones free their place.
  *
  * <p>Store keys: {@code R|<region>} and {@code T|<region>|<route>} ('|' is rejected in names).
- * Values: a version byte, then the last event time seen (epoch millis).
+ * Values: a version byte, then the last event time seen (epoch millis). The same store keeps, under
+ * {@code P}, the highest progress the gate has reported downstream ({@link #reported()}), which the
+ * gate's in-memory progress forgets on a restart.
  */
 final class KnownKeys {
 
     private static final byte VERSION = 1;
+    private static final String REPORTED_KEY = "P";
     /** Last-seen times move in steps of an hour: one store write per name and hour, not per record. */
     private static final long STEP_MS = 3_600_000L;
 
@@ -35,6 +38,7 @@ final class KnownKeys {
     private final Map<String, Long> regions = new HashMap<>();
     private final Map<String, Integer> routesPerRegion = new HashMap<>();
     private long newest = Long.MIN_VALUE;
+    private long reported = Long.MIN_VALUE;
 
     KnownKeys(KeyValueStore<String, byte[]> store, GateLimits limits, long retentionMs) {
         this.store = store;
@@ -44,7 +48,11 @@ final class KnownKeys {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> e = it.next();
                 long seen = decode(e.value);
-                newest = Math.max(newest, seen);
+                newest = e.key.equals(REPORTED_KEY) ? newest : Math.max(newest, seen);
+                if (e.key.equals(REPORTED_KEY)) {
+                    reported = seen;
+                    continue;
+                }
                 if (e.key.startsWith("R|")) {
                     regions.put(e.key.substring(2), seen);
                 } else {
@@ -94,7 +102,7 @@ final class KnownKeys {
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> e = it.next();
-                if (decode(e.value) < cutoff) {
+                if (!e.key.equals(REPORTED_KEY) && decode(e.value) < cutoff) {
                     old.add(e.key);
                 }
             }
@@ -106,6 +114,22 @@ final class KnownKeys {
             } else {
                 routesPerRegion.computeIfPresent(regionOfRoute(key), (r, n) -> n > 1 ? n - 1 : null);
             }
+        }
+    }
+
+    /**
+     * The highest progress this partition has reported downstream, including before a restart:
+     * no KPI family's watermark can be ahead of it (see {@link LateCollector}).
+     */
+    long reported() {
+        return reported;
+    }
+
+    /** Remembers the gate's progress when it is higher than any before (cached: one write a commit). */
+    void reported(long progress) {
+        if (progress > reported) {
+            reported = progress;
+            store.put(REPORTED_KEY, encode(progress));
         }
     }
 

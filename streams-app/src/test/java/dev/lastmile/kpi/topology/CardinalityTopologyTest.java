@@ -112,6 +112,13 @@ class CardinalityTopologyTest {
         assertThat(restarted.admit("east", null, 9 * day)).isEmpty();
         assertThat(new KnownKeys(store, limits, 7 * day).regions()).isEqualTo(2);
 
+        // The progress the gate reported survives too (its in-memory progress does not), and is never forgotten.
+        restarted.reported(5 * day);
+        restarted.reported(4 * day);
+        restarted.forgetOld();
+        assertThat(new KnownKeys(store, limits, 7 * day).reported()).isEqualTo(5 * day);
+        assertThat(new KnownKeys(store, limits, 7 * day).regions()).isEqualTo(2);
+
         store.put("R|bad", new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 0});
         assertThatThrownBy(() -> new KnownKeys(store, limits, 7 * day)).hasMessageContaining("version 9");
     }
