@@ -111,4 +111,25 @@ class OversizeTopologyTest {
                     .singleElement().satisfies(k -> assertThat(k.getDeliveries()).isEqualTo(1));
         }
     }
+
+    @Test
+    void shouldCutALateCopyThatWouldNotFitOnceItsHeadersAreAdded() {
+        try (TopologyHarness h = new TopologyHarness(java.util.Map.of("input.max.record.bytes", "4096"))) {
+            h.send(delivery("a", "west", DELIVERED, "08:50", "09:00", 100));
+            h.advanceTo("09:16");
+            DeliveryEvent late = delivery("late", "west", DELIVERED, "08:55", "09:00", 100);
+            byte[] key = late.getDeliveryId().getBytes(StandardCharsets.UTF_8);
+            byte[] value = h.topics.deliveryEvents().valueSerde().serializer().serialize(h.topics.deliveryEvents().name(), late);
+            RecordHeaders trace = new RecordHeaders();
+            trace.add("trace", new byte[4096 - key.length - value.length - "trace".length()]); // exactly at the bound
+            h.rawDeliveries.pipeInput(new TestRecord<>(key, value, trace, TopologyHarness.at("08:55")));
+
+            TestRecord<byte[], byte[]> copy = h.late.readRecord();
+            assertThat(header(copy, RecordHeaderNames.LATE_KPI)).isEqualTo("delivery-kpi");
+            assertThat(header(copy, RecordHeaderNames.TRUNCATED)).isEqualTo("headers");
+            assertThat(header(copy, RecordHeaderNames.ORIGINAL_SIZE)).isEqualTo("4096");
+            assertThat(copy.value()).isEqualTo(value);
+            assertThat(copySize(copy)).isLessThanOrEqualTo(4096);
+        }
+    }
 }
