@@ -70,7 +70,7 @@ public final class LastmileTopology {
         SpecificAvroDeserializer<SurveyResponse> surveyDecoder =
                 new SpecificAvroDeserializer<>(SurveyResponse.getClassSchema(), options.registry());
 
-        List<KStream<String, LateVerdict>> late = new java.util.ArrayList<>();
+        Map<String, KStream<String, LateVerdict>> late = new java.util.LinkedHashMap<>();
         Validation rules = new Validation(new Validation.Limits(config.inputMinEventTime(), config.inputMaxFuture()));
         KStream<String, Gated<DeliveryEvent>> deliveries = gate(builder, config, options, topics,
                 new InputSpec<>("delivery", deliveryTopic, deliveryDecoder,
@@ -168,9 +168,17 @@ public final class LastmileTopology {
         // One late copy per input record, naming every family that missed it (see LateCollector).
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateCollector.STORE),
                 Serdes.String(), Serdes.ByteArray()));
-        KStream<String, LateVerdict> verdicts = late.get(0);
-        for (int i = 1; i < late.size(); i++) {
-            verdicts = verdicts.merge(late.get(i), Named.as("late-verdicts-merge-" + i));
+        // Repartitioned only now, after every other stage: the new sub-topology comes last, so the
+        // existing ones keep their numbers (task ids, and with them the state directories).
+        KStream<String, LateVerdict> verdicts = null;
+        int merged = 0;
+        for (Map.Entry<String, KStream<String, LateVerdict>> family : late.entrySet()) {
+            KStream<String, LateVerdict> byRecord = family.getValue().repartition(Repartitioned
+                    .<String, LateVerdict>as(family.getKey() + "-late-verdicts").withKeySerde(Serdes.String())
+                    .withValueSerde(new LateVerdict.VerdictSerde())
+                    // The same count for every family: one record's verdicts meet in one task.
+                    .withNumberOfPartitions(deliveryPartitions));
+            verdicts = verdicts == null ? byRecord : verdicts.merge(byRecord, Named.as("late-verdicts-merge-" + ++merged));
         }
         verdicts.process(() -> new LateCollector(config.inputMaxRecordBytes(), config.windowGrace(), options.metrics()),
                         Named.as("late-copies"), LateCollector.STORE)
@@ -224,7 +232,7 @@ public final class LastmileTopology {
                                                              TopologyOptions options, Topics topics,
                                                              KStream<String, Envelope> keyed,
                                                              WindowedKpi<E, A, OUT> kpi, Topic<String, OUT> output,
-                                                             Set<String> sources, List<KStream<String, LateVerdict>> late) {
+                                                             Set<String> sources, Map<String, KStream<String, LateVerdict>> late) {
         String bucketStore = WindowedKpiProcessor.bucketStore(kpi.name());
         String progressStore = WindowedKpiProcessor.progressStore(kpi.name());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bucketStore),
@@ -236,13 +244,9 @@ public final class LastmileTopology {
                                 config.commitInterval(), sources, options.metrics()),
                         Named.as(kpi.name() + "-windows"), bucketStore, progressStore)
                 .split(Named.as(kpi.name() + "-"))
-                .branch((k, v) -> v instanceof WindowOutput.Late<OUT>, Branched.withConsumer(verdicts -> late.add(verdicts
-                        .map((k, v) -> KeyValue.pair(((WindowOutput.Late<OUT>) v).verdict().origin(),
-                                ((WindowOutput.Late<OUT>) v).verdict()), Named.as(kpi.name() + "-late-verdict"))
-                        .repartition(Repartitioned.<String, LateVerdict>as(kpi.name() + "-late-verdicts")
-                                .withKeySerde(Serdes.String()).withValueSerde(new LateVerdict.VerdictSerde())
-                                // The same count for every family: one record's verdicts meet in one task.
-                                .withNumberOfPartitions(options.partitionsOf(topics.deliveryEvents().name())))),
+                .branch((k, v) -> v instanceof WindowOutput.Late<OUT>, Branched.withConsumer(verdicts -> late.put(kpi.name(),
+                        verdicts.map((k, v) -> KeyValue.pair(((WindowOutput.Late<OUT>) v).verdict().origin(),
+                                ((WindowOutput.Late<OUT>) v).verdict()), Named.as(kpi.name() + "-late-verdict"))),
                         "late"))
                 .defaultBranch(Branched.as("kpi"));
         KStream<String, OUT> kpis = branches.get(kpi.name() + "-kpi")
