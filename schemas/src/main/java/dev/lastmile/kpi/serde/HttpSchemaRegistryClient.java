@@ -20,6 +20,12 @@ import org.apache.avro.Schema;
  * Confluent Schema Registry REST client: {@code POST /subjects/{subject}/versions} and
  * {@code GET /schemas/ids/{id}}, both cached. Works against Confluent SR, Apicurio's ccompat API,
  * Karapace and Redpanda. HTTPS uses the JDK's trust store; basic auth takes {@code user:password}.
+ *
+ * <p>Failures come in two kinds, because callers must treat them differently: when the registry
+ * cannot answer (no connection, timeout, HTTP 5xx, 408, 429, 401, 403) the call throws
+ * {@link SchemaRegistryUnavailableException} (retry, never drop the record); when it answers
+ * that the request itself is wrong (e.g. 404 for an unknown schema id, 409/422 for a schema it
+ * will not register) it throws {@link SchemaRegistryException}.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -99,6 +105,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return baseUrl;
     }
 
+    /** {@code GET /subjects}: read-only, served by every Confluent-compatible registry, and filtered, not refused, under per-subject ACLs. */
+    @Override
+    public void check() {
+        call("list subjects", "/subjects", null);
+    }
+
     private JsonNode call(String what, String path, HttpRequest.BodyPublisher post) {
         URI uri = URI.create(baseUrl + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
@@ -113,13 +125,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new SchemaRegistryException("Schema registry " + uri + " unreachable while trying to " + what
-                    + ": " + e, e);
+            throw new SchemaRegistryUnavailableException("Schema registry " + uri + " unreachable while trying to "
+                    + what + ": " + e, baseUrl, 0, e);
         } catch (InterruptedException e) {
+            // Not the record's fault either: whoever interrupted us (a shutdown) decides what comes next.
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("Interrupted while trying to " + what + " at " + uri, e);
+            throw new SchemaRegistryUnavailableException("Interrupted while trying to " + what + " at " + uri,
+                    baseUrl, 0, e);
         }
         int status = response.statusCode();
+        if (isUnavailable(status)) {
+            throw new SchemaRegistryUnavailableException("Schema registry " + uri + " failed to " + what + ": HTTP "
+                    + status + " " + abbreviate(response.body()), baseUrl, status, null);
+        }
         if (status / 100 != 2) {
             throw new SchemaRegistryException("Schema registry " + uri + " failed to " + what + ": HTTP " + status
                     + " " + abbreviate(response.body()));
@@ -130,6 +148,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             throw new SchemaRegistryException("Schema registry " + uri + " answered with invalid JSON while trying to "
                     + what + ": " + abbreviate(response.body()), e);
         }
+    }
+
+    /**
+     * Statuses that say the registry (or a proxy in front of it) cannot serve anyone right now, or
+     * does not accept our credentials: an operator has to act, the record is not to blame.
+     */
+    static boolean isUnavailable(int status) {
+        return status >= 500 || status == 408 || status == 429 || status == 401 || status == 403;
     }
 
     private static String abbreviate(String body) {

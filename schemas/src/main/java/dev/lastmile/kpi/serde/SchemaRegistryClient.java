@@ -16,4 +16,13 @@ public interface SchemaRegistryClient {
 
     /** Where this client points, for error messages and logs. */
     String url();
+
+    /**
+     * Checks that the registry answers and accepts our credentials, e.g. at start-up.
+     *
+     * @throws SchemaRegistryUnavailableException when it is unreachable, failing or refuses us
+     * @throws SchemaRegistryException when it answers something no registry would (wrong URL path)
+     */
+    default void check() {
+    }
 }

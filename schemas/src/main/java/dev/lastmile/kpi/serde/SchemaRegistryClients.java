@@ -13,12 +13,18 @@ public final class SchemaRegistryClients {
     /** The same, with the {@code schema.registry.} prefix Confluent also accepts. */
     public static final String PREFIXED_BASIC_AUTH_CONFIG = "schema.registry.basic.auth.user.info";
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Per request, for clients built from Kafka serde configs. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private SchemaRegistryClients() {
     }
 
     public static SchemaRegistryClient forUrl(String url, String basicAuthUserInfo) {
+        return forUrl(url, basicAuthUserInfo, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout per HTTP request (connect, and the whole exchange); a hung registry counts as unavailable after it */
+    public static SchemaRegistryClient forUrl(String url, String basicAuthUserInfo, Duration timeout) {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException(URL_CONFIG + " is not set: give mock://<scope> or http(s)://host:port");
         }
@@ -27,7 +33,7 @@ public final class SchemaRegistryClients {
             return MockSchemaRegistry.forScope(first.substring(MockSchemaRegistry.URL_PREFIX.length()));
         }
         if (first.startsWith("http://") || first.startsWith("https://")) {
-            return new HttpSchemaRegistryClient(first, basicAuthUserInfo, TIMEOUT);
+            return new HttpSchemaRegistryClient(first, basicAuthUserInfo, timeout);
         }
         throw new IllegalArgumentException(URL_CONFIG + "=" + url + " is not a registry URL: give mock://<scope> or "
                 + "http(s)://host:port");

@@ -15,6 +15,11 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads the Confluent wire format into a {@link SpecificRecord}, resolving the writer's schema
  * (fetched by id) against the reader's, so fields added or removed with defaults read fine.
+ *
+ * <p>Bad bytes (wrong magic byte, too short, a schema id the registry does not know, Avro that
+ * does not read) fail with a {@link SerializationException}: the record is to blame. A registry
+ * that cannot answer fails with {@link SchemaRegistryUnavailableException}, unwrapped: the
+ * record is not to blame and must be read again later.
  */
 public final class SpecificAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
@@ -43,7 +48,12 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
                     + " has no schema registry: configure " + SchemaRegistryClients.URL_CONFIG);
         }
         int id = ConfluentWireFormat.schemaId(data, topic);
-        SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(id, this::readerFor);
+        SpecificDatumReader<T> reader = readersByWriterId.get(id);
+        if (reader == null) {
+            // Fetched outside the map: a slow or failing registry must not block other ids' lookups.
+            reader = readerFor(id);
+            readersByWriterId.putIfAbsent(id, reader);
+        }
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_LENGTH,
                 data.length - ConfluentWireFormat.HEADER_LENGTH, null);
         try {

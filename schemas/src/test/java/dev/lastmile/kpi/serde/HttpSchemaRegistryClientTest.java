@@ -139,7 +139,7 @@ class HttpSchemaRegistryClientTest {
     void shouldNameUrlAndSubjectWhenTheRegistryAnswers5xx() {
         forcedStatus = 503;
         assertThatThrownBy(() -> client(null).register("lastmile.kpi.delivery-value", DeliveryEvent.getClassSchema()))
-                .isInstanceOf(SchemaRegistryException.class)
+                .isInstanceOf(SchemaRegistryUnavailableException.class)
                 .hasMessageContaining(baseUrl + "/subjects/lastmile.kpi.delivery-value/versions")
                 .hasMessageContaining("subject 'lastmile.kpi.delivery-value'")
                 .hasMessageContaining("HTTP 503");
@@ -157,7 +157,7 @@ class HttpSchemaRegistryClientTest {
     void shouldNameUrlAndSubjectWhenTheRegistryIsUnreachable() {
         server.stop(0);
         assertThatThrownBy(() -> client(null).register("orders-value", DeliveryEvent.getClassSchema()))
-                .isInstanceOf(SchemaRegistryException.class)
+                .isInstanceOf(SchemaRegistryUnavailableException.class)
                 .hasMessageContaining("unreachable")
                 .hasMessageContaining(baseUrl + "/subjects/orders-value/versions")
                 .hasMessageContaining("subject 'orders-value'");

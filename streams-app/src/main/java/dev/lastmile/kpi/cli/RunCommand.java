@@ -6,10 +6,12 @@ import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
+import dev.lastmile.kpi.registry.RegistryStartupCheck;
+import dev.lastmile.kpi.registry.RemoteRegistry;
+import dev.lastmile.kpi.runtime.AuthorizationFailure;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.runtime.Preflight;
 import dev.lastmile.kpi.runtime.TopicSetup;
-import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -37,26 +39,28 @@ final class RunCommand implements Callable<Integer> {
         // Cheapest and most local checks first, and all before anything is created: the port is
         // taken (and kept) now, so it cannot be lost to another process while Kafka is set up.
         OpsServer http = OpsServer.bind(c.httpBind(), c.httpPort());
-        Pipeline pipeline;
         PrometheusMeterRegistry registry = Registries.prometheus();
+        Pipeline pipeline;
+        RemoteRegistry schemas;
         Map<String, Integer> partitions;
         try {
             Preflight.stateDir(c);
             Preflight.brokers(c);
+            schemas = RemoteRegistry.connect(c, registry);
+            RegistryStartupCheck.check(schemas.client()); // before anything is created
             partitions = TopicSetup.inputPartitions(c);
             List<String> created = TopicSetup.ensureOutputs(c, c.createOutputTopics());
             if (!created.isEmpty()) {
                 LOG.info("Created output topics {}", created);
             }
-            TopologyOptions options = new TopologyOptions(
-                    SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth()),
-                    new PipelineMetrics(registry), partitions, false);
+            TopologyOptions options = new TopologyOptions(schemas.client(), new PipelineMetrics(registry), partitions,
+                    false);
             pipeline = new Pipeline(c, options);
         } catch (RuntimeException e) {
             http.close();
             throw e;
         }
-        http.serve(registry, pipeline);
+        http.serve(registry, pipeline, schemas.health());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown requested; closing Kafka Streams");
             pipeline.close();
@@ -65,7 +69,11 @@ final class RunCommand implements Callable<Integer> {
         LOG.info("Starting lastmile-kpi {} on {} (inputs {}); metrics and health on port {}", c.applicationId(),
                 c.bootstrapServers(), partitions, http.port());
         pipeline.start();
-        return pipeline.awaitStop() ? 1 : 0;
+        if (!pipeline.awaitStop()) {
+            return 0;
+        }
+        AuthorizationFailure.explain(pipeline.failure()).ifPresent(line -> System.err.println("lastmile-kpi: " + line));
+        return 1;
     }
 
     /** Thrown config problems print as one line, not a stack trace. */

@@ -8,12 +8,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Builds a {@link PipelineConfig} in layers, each overriding the one before: defaults, then a
@@ -23,11 +27,16 @@ import java.util.TreeMap;
  */
 public final class ConfigLoader {
 
+    /** A ${provider:...} reference as Kafka's ConfigTransformer reads it. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{[^}:]+:[^}]*}");
+
     private record Value(String text, String origin) {
     }
 
     private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
     private final Map<String, Value> kafka = new TreeMap<>();
+    /** Values with ${provider:...} variables resolved; filled by load(). Messages show the raw text. */
+    private final Map<Setting, String> resolved = new EnumMap<>(Setting.class);
 
     private ConfigLoader() {
         for (Setting s : Setting.values()) {
@@ -107,6 +116,7 @@ public final class ConfigLoader {
 
     /** Validates every setting and returns the immutable configuration. */
     public PipelineConfig load() {
+        resolveVariables();
         String guarantee = text(Setting.PROCESSING_GUARANTEE);
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
             throw invalid(Setting.PROCESSING_GUARANTEE, "exactly_once_v2 (default) or at_least_once");
@@ -137,7 +147,8 @@ public final class ConfigLoader {
                 instant(Setting.INPUT_MIN_EVENT_TIME), duration(Setting.INPUT_MAX_FUTURE, true),
                 recordBytes(), positiveInt(Setting.INPUT_MAX_REGIONS), positiveInt(Setting.INPUT_MAX_ROUTES_PER_REGION),
                 port(Setting.HTTP_PORT),
-                text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, kafkaProps);
+                text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, outputTopics(topics), kafkaProps,
+                registryRetryBudget());
         KafkaSettings.check(config, key -> kafka.get(key).origin());
         return config;
     }
@@ -162,7 +173,26 @@ public final class ConfigLoader {
                 + " (the producer's max.request.size " + limit + " minus 64 KiB)");
     }
 
-    /** Checks the settings `run` cannot do without. */
+    private PipelineConfig.OutputTopicSettings outputTopics(TopicNames topics) {
+        java.util.Set<String> allowed = new java.util.TreeSet<>();
+        for (String name : text(Setting.ALLOW_DELETION).split(",")) {
+            if (!name.isBlank()) {
+                allowed.add(name.trim());
+            }
+        }
+        // A misspelt name would silently keep the check on for the topic the operator meant.
+        java.util.Set<String> checked = new java.util.TreeSet<>(topics.outputs());
+        checked.add(topics.kpiTargets());
+        java.util.Set<String> unknown = new java.util.TreeSet<>(allowed);
+        unknown.removeAll(checked);
+        if (!unknown.isEmpty()) {
+            throw invalid(Setting.ALLOW_DELETION, "names of checked topics (comma-separated) of " + checked
+                    + "; not one of them: " + unknown);
+        }
+        return new PipelineConfig.OutputTopicSettings(duration(Setting.OUTPUT_RETENTION, false), allowed);
+    }
+
+    /** Checks the settings `run` cannot do without, and refuses the guarantee it cannot keep its promise under. */
     public static void requireCluster(PipelineConfig config) {
         if (config.bootstrapServers().isBlank()) {
             throw new ConfigException("Setting bootstrap.servers is not set. Fix: set it in the --config file, as "
@@ -172,10 +202,57 @@ public final class ConfigLoader {
             throw new ConfigException("Setting schema.registry.url is not set. Fix: set it in the --config file, as "
                     + Setting.SCHEMA_REGISTRY_URL.envName() + ", or with --set schema.registry.url=http://host:8081.");
         }
+        // Under at_least_once the dedup store's changelog can be written ahead of the KPI output, so
+        // after a crash the reprocessed record is dropped as a "duplicate" and never counted.
+        String guarantee = config.streamsProperties().getProperty("processing.guarantee");
+        if (!"exactly_once_v2".equals(guarantee)) {
+            throw new ConfigException("Setting processing.guarantee=" + guarantee + " is refused by run: without "
+                    + "transactions the de-duplication state can be saved ahead of the KPI output, so a crash would "
+                    + "drop records as duplicates. Fix: use exactly_once_v2 (the default; also for kafka.processing.guarantee).");
+        }
+    }
+
+    /** Bounded well below max.poll.interval.ms (5 min): the stream thread blocks while it retries. */
+    private Duration registryRetryBudget() {
+        Duration d = duration(Setting.REGISTRY_RETRY_BUDGET, false);
+        if (d.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw invalid(Setting.REGISTRY_RETRY_BUDGET, "a duration > 0 and up to 1m such as 5s");
+        }
+        return d;
     }
 
     private String text(Setting s) {
-        return values.get(s).text();
+        return resolved.get(s);
+    }
+
+    /**
+     * Resolves {@code ${env:NAME}}, {@code ${file:/path:key}}, {@code ${dir:/dir:file}} in our own settings
+     * with the config providers declared for Kafka ({@code kafka.config.providers=...}), through Kafka's own
+     * code, so a secret such as the registry password can live outside the properties file exactly as
+     * kafka.sasl.jaas.config can (the Kafka clients resolve kafka.* values themselves).
+     */
+    private void resolveVariables() {
+        Map<String, Object> originals = new HashMap<>();
+        kafka.forEach((k, v) -> {
+            if (k.startsWith(AbstractConfig.CONFIG_PROVIDERS_CONFIG)) {
+                originals.put(k, v.text());
+            }
+        });
+        values.forEach((s, v) -> originals.put(s.key(), v.text()));
+        Map<String, String> out = originals.containsKey(AbstractConfig.CONFIG_PROVIDERS_CONFIG)
+                ? new AbstractConfig(new ConfigDef(), originals, Map.of(), false).originalsStrings() : Map.of();
+        for (Setting s : Setting.values()) {
+            String text = out.getOrDefault(s.key(), values.get(s).text());
+            if (VARIABLE.matcher(text).find()) {
+                Value v = values.get(s);
+                throw new ConfigException("Setting " + s.key() + "='" + v.text() + "' (from " + v.origin()
+                        + ") has a variable no config provider resolved. Fix: declare the provider, e.g. "
+                        + "kafka.config.providers=env and kafka.config.providers.env.class="
+                        + "org.apache.kafka.common.config.provider.EnvVarConfigProvider, and check that the "
+                        + "variable, file or key exists.");
+            }
+            resolved.put(s, text);
+        }
     }
 
     private String topic(Setting s) {

@@ -12,6 +12,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * @param kafkaProperties client and Streams properties given with the {@code kafka.} prefix
  *                        (prefix removed), e.g. security.protocol, sasl.jaas.config
+ * @param registryRetryBudget how long a registry call is retried during an outage before the
+ *                            stream thread is replaced
  */
 public record PipelineConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl,
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
@@ -20,8 +22,20 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              Duration complaintLookback, int routeMinDeliveries, int alertMinSamples,
                              Instant inputMinEventTime, Duration inputMaxFuture, int inputMaxRecordBytes,
                              int inputMaxRegions, int inputMaxRoutesPerRegion, int httpPort, String httpBind,
-                             boolean createOutputTopics, TopicNames topics,
-                             Map<String, String> kafkaProperties) {
+                             boolean createOutputTopics, TopicNames topics, OutputTopicSettings outputTopics,
+                             Map<String, String> kafkaProperties, Duration registryRetryBudget) {
+
+    /**
+     * How output topics keep their records.
+     *
+     * @param retention     time retention of the append-only outputs (DLQ, late events, alerts), broker time
+     * @param allowDeletion output topics whose record-deleting config the operator accepts
+     */
+    public record OutputTopicSettings(Duration retention, java.util.Set<String> allowDeletion) {
+        public OutputTopicSettings {
+            allowDeletion = java.util.Set.copyOf(allowDeletion);
+        }
+    }
 
     public PipelineConfig {
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -45,10 +59,10 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
         // Streams' partition assignor builds its own StreamsConfig from the main consumer's
         // configuration, which leaves the setting above out and so logs a WARN that it is off.
         p.put("main.consumer.processing.exception.handler.global.enabled", "true");
-        // Failover: a dead instance's tasks move after the session timeout (45 s by default) and
-        // resume from a warm standby instead of a full restore. Both can be overridden (kafka.*).
+        // Failover: a dead instance's tasks move after the session timeout (45 s by default).
+        // Standby replicas (kafka.num.standby.replicas=1) make the survivor resume warm; they are
+        // not the default because a single instance cannot place them and warns on every rebalance.
         p.put("session.timeout.ms", "15000");
-        p.put("num.standby.replicas", "1");
         p.putAll(kafkaProperties);
         return p;
     }

@@ -39,16 +39,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final String bootstrapServers;
+    /** Server properties changed at start, kept by a restart. */
+    private final Map<String, String> serverOverrides;
+    /** Null for the PLAINTEXT broker without ACLs. */
+    private final SaslScram security;
+    private final BrokerTls tls;
     private boolean closed;
 
     private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, int brokerPort,
-                          int controllerPort) {
+                          int controllerPort, Map<String, String> serverOverrides, SaslScram security,
+                          BrokerTls tls) {
+        this.serverOverrides = Map.copyOf(serverOverrides);
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.server = server;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.bootstrapServers = "127.0.0.1:" + brokerPort;
+        this.security = security;
+        this.tls = tls;
     }
 
     /** Starts a broker with its data in a new temporary directory, deleted on close. */
@@ -61,14 +70,42 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * Starts a broker in a new temporary directory with some server properties changed, e.g. a
+     * short {@code log.retention.check.interval.ms} for a test that needs retention enforced now.
+     */
+    public static EmbeddedKafka start(Map<String, String> serverOverrides) {
+        try {
+            return start(Files.createTempDirectory("lastmile-kafka-"), true, serverOverrides);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create a temporary directory for the embedded broker", e);
+        }
+    }
+
+    /**
      * Starts a broker with its log in {@code dataDir}; an existing, formatted directory is reused.
      * Ports are new each time, so clients must use {@link #bootstrapServers()}.
      */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose) {
+        return start(dataDir, deleteOnClose, Map.of());
+    }
+
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, Map<String, String> serverOverrides) {
         try {
-            return start(dataDir, deleteOnClose, freePort(), freePort());
+            return start(dataDir, deleteOnClose, freePort(), freePort(), serverOverrides, null);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot find free ports for the embedded broker: " + e, e);
+        }
+    }
+
+    /**
+     * Starts a broker (temporary directory) whose clients must log in with SASL/SCRAM-SHA-512 and
+     * whose ACLs are enforced; {@link #admin()} and {@link #clientProperties()} log in as the super user.
+     */
+    public static EmbeddedKafka startSecured(SaslScram security) {
+        try {
+            return start(Files.createTempDirectory("lastmile-kafka-sasl-"), true, freePort(), freePort(), Map.of(), security);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot prepare the secured embedded broker: " + e, e);
         }
     }
 
@@ -82,23 +119,30 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         }
-        return start(dataDir, deleteOnClose, brokerPort, controllerPort);
+        return start(dataDir, deleteOnClose, brokerPort, controllerPort, serverOverrides, security);
     }
 
-    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int brokerPort, int controllerPort) {
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int brokerPort, int controllerPort,
+                                       Map<String, String> serverOverrides, SaslScram security) {
         try {
             Files.createDirectories(dataDir);
             Properties props = serverProperties(dataDir.resolve("log"), brokerPort, controllerPort);
+            props.putAll(serverOverrides);
+            BrokerTls tls = security != null && security.tls() ? BrokerTls.in(dataDir.resolve("tls")) : null;
+            if (security != null) {
+                security.apply(props, brokerPort, controllerPort, tls);
+            }
             Path propsFile = dataDir.resolve("server.properties");
             try (Writer w = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
                 props.store(w, "lastmile-kpi embedded broker");
             }
             if (!Files.exists(dataDir.resolve("log").resolve("meta.properties"))) {
-                format(propsFile);
+                format(propsFile, security == null ? new String[0] : security.formatArguments());
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, brokerPort, controllerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, server, brokerPort, controllerPort,
+                    serverOverrides, security, tls);
             kafka.awaitReady();
             return kafka;
         } catch (IOException e) {
@@ -131,10 +175,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path propsFile) {
+    private static void format(Path propsFile, String[] extra) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-            propsFile.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
+        String[] args = Stream.concat(Stream.of("format", "-t", Uuid.randomUuid().toString(), "-c",
+                propsFile.toString()), Stream.of(extra)).toArray(String[]::new);
+        int rc = StorageTool.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IllegalStateException("Formatting the embedded broker's storage failed: "
                     + out.toString(StandardCharsets.UTF_8));
@@ -171,7 +216,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public Admin admin() {
-        return Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        return Admin.create(clientProperties());
+    }
+
+    /** Properties any client needs to connect: the address and, on a secured broker, the super user's login. */
+    public Map<String, Object> clientProperties() {
+        return security == null ? Map.of("bootstrap.servers", bootstrapServers)
+                : clientProperties(security.superUser(), security.superPassword());
+    }
+
+    /** The address and the security properties (SASL login, trust store) of {@code user} on a secured broker. */
+    public Map<String, Object> clientProperties(String user, String password) {
+        if (security == null) {
+            throw new IllegalStateException("This embedded broker has no users: start it with startSecured");
+        }
+        Map<String, Object> p = new java.util.HashMap<>(SaslScram.clientProperties(user, password, tls));
+        p.put("bootstrap.servers", bootstrapServers);
+        return p;
     }
 
     /** Creates topics (name to partition count) that do not exist yet. */

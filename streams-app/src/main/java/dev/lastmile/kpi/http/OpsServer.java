@@ -2,6 +2,7 @@ package dev.lastmile.kpi.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.lastmile.kpi.registry.RegistryHealth;
 import dev.lastmile.kpi.runtime.Pipeline;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.lastmile.kpi.config.ConfigException;
@@ -9,13 +10,15 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The operations endpoints on one port: {@code /metrics} (Prometheus text format),
  * {@code /health/live} (503 only once the Streams client is dead: restart me) and
- * {@code /health/ready} (200 only while the Streams client is RUNNING).
+ * {@code /health/ready} (200 only while the Streams client is RUNNING and the schema registry
+ * answers: during a registry outage nothing moves, whatever the client's state says).
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -25,9 +28,15 @@ public final class OpsServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Serves on {@code bindAddress:port}; port 0 picks a free one. */
+    /** Serves on {@code bindAddress:port}; port 0 picks a free one. No registry health (an in-memory registry). */
     public static OpsServer start(String bindAddress, int port, PrometheusMeterRegistry registry, Pipeline pipeline) {
-        return bind(bindAddress, port).serve(registry, pipeline);
+        return bind(bindAddress, port).serve(registry, pipeline, null);
+    }
+
+    /** The same, not ready while {@code registryHealth} (if not null) reports an outage. */
+    public static OpsServer start(String bindAddress, int port, PrometheusMeterRegistry registry, Pipeline pipeline,
+                                  RegistryHealth registryHealth) {
+        return bind(bindAddress, port).serve(registry, pipeline, registryHealth);
     }
 
     /**
@@ -52,8 +61,11 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    /** Starts serving {@code /metrics} and the health endpoints of {@code pipeline}. */
-    public OpsServer serve(PrometheusMeterRegistry registry, Pipeline pipeline) {
+    /**
+     * Starts serving {@code /metrics} and the health endpoints of {@code pipeline}, not ready while
+     * {@code registryHealth} (if not null) reports an outage.
+     */
+    public OpsServer serve(PrometheusMeterRegistry registry, Pipeline pipeline, RegistryHealth registryHealth) {
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "lastmile-http");
             t.setDaemon(true);
@@ -67,8 +79,12 @@ public final class OpsServer implements AutoCloseable {
             send(exchange, dead ? 503 : 200, "text/plain; charset=utf-8",
                     (dead ? "dead: " : "alive: ") + pipeline.state() + "\n");
         });
-        server.createContext("/health/ready", exchange -> send(exchange, pipeline.isRunning() ? 200 : 503,
-                "text/plain; charset=utf-8", pipeline.state() + "\n"));
+        server.createContext("/health/ready", exchange -> {
+            Optional<String> registryProblem = registryHealth == null ? Optional.empty() : registryHealth.problem();
+            boolean ready = pipeline.isRunning() && registryProblem.isEmpty();
+            send(exchange, ready ? 200 : 503, "text/plain; charset=utf-8",
+                    pipeline.state() + registryProblem.map(p -> ", not ready: " + p).orElse("") + "\n");
+        });
         server.start();
         return this;
     }

@@ -31,6 +31,9 @@ final class KpiGauges {
         private static final int KEEP = 48;
         private final java.util.TreeMap<Long, Double> byEnd = new java.util.TreeMap<>();
         private long newestStart = Long.MIN_VALUE;
+        /** The exported gauge (null for the finals kept for summaries) and who set it last. */
+        private Gauge gauge;
+        private volatile Object owner;
 
         synchronized void update(long start, long end, Double value) {
             newestStart = Math.max(newestStart, start);
@@ -71,17 +74,23 @@ final class KpiGauges {
             this.isFinal = isFinal;
         }
 
-        void set(String name, String help, Double value) {
+        void set(String name, String help, Double value, Object owner) {
             long end = start + (window.equals("hourly") ? Cell.HOUR_MS : 24 * Cell.HOUR_MS);
             String key = name + "|" + window + "|" + region;
-            cells.computeIfAbsent(key, k -> {
-                Cell c = new Cell();
-                Gauge.builder(name, c, Cell::current).description(help).tag("region", region).tag("window", window)
-                        .register(registry);
+            Cell cell = cells.compute(key, (k, c) -> {
+                if (c == null) {
+                    c = new Cell();
+                    c.gauge = Gauge.builder(name, c, Cell::current).description(help).tag("region", region)
+                            .tag("window", window).register(registry);
+                }
+                c.owner = owner; // the newest writer owns the series (a task that moved here)
                 return c;
-            }).update(start, end, value);
+            });
+            cell.update(start, end, value);
             if (isFinal) {
-                finals.computeIfAbsent(key, k -> new Cell()).update(start, end, value);
+                Cell f = finals.computeIfAbsent(key, k -> new Cell());
+                f.owner = owner;
+                f.update(start, end, value);
             }
         }
     }
@@ -91,44 +100,66 @@ final class KpiGauges {
         this.registry = registry;
     }
 
-    void observe(Object record) {
+    /** Sets the gauges of a KPI record's series; {@code owner} (a task's processor) owns them until retired. */
+    void observe(Object record, Object owner) {
         if (record instanceof DeliveryKpi k) {
             Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
-            s.set("lastmile_on_time_ratio", "On-time rate: DELIVERED on or before promised_by over deliveries", k.getOnTimeRate());
-            s.set("lastmile_delivery_success_ratio", "Delivery success rate: DELIVERED over deliveries", k.getSuccessRate());
-            s.set("lastmile_delivery_delay_seconds", "Mean delay of late DELIVERED events", seconds(k.getAvgDelayMinutes()));
-            s.set("lastmile_cost_per_delivery_cents", "Cost per delivery attempt, cents", k.getCostPerDeliveryCents());
-            s.set("lastmile_cost_per_successful_delivery_cents", "Cost per DELIVERED delivery, cents", k.getCostPerSuccessfulDeliveryCents());
-            s.set("lastmile_deliveries", "Terminal deliveries in the window (sample size of the delivery KPIs)", (double) k.getDeliveries());
+            s.set("lastmile_on_time_ratio", "On-time rate: DELIVERED on or before promised_by over deliveries", k.getOnTimeRate(), owner);
+            s.set("lastmile_delivery_success_ratio", "Delivery success rate: DELIVERED over deliveries", k.getSuccessRate(), owner);
+            s.set("lastmile_delivery_delay_seconds", "Mean delay of late DELIVERED events", seconds(k.getAvgDelayMinutes()), owner);
+            s.set("lastmile_cost_per_delivery_cents", "Cost per delivery attempt, cents", k.getCostPerDeliveryCents(), owner);
+            s.set("lastmile_cost_per_successful_delivery_cents", "Cost per DELIVERED delivery, cents", k.getCostPerSuccessfulDeliveryCents(), owner);
+            s.set("lastmile_deliveries", "Terminal deliveries in the window (sample size of the delivery KPIs)", (double) k.getDeliveries(), owner);
             touched("delivery");
         } else if (record instanceof SupportKpi k && k.getCategory() == null) {
             Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
-            s.set("lastmile_first_contact_resolution_ratio", "Resolved tickets with no customer reply or escalation before resolution", k.getFirstContactResolutionRate());
-            s.set("lastmile_escalation_ratio", "Resolved tickets escalated before resolution", k.getEscalationRate());
-            s.set("lastmile_repeat_contact_ratio", "Resolved tickets with a customer reply before resolution", k.getRepeatContactRate());
-            s.set("lastmile_resolution_time_seconds", "Mean time from OPENED to first RESOLVED", seconds(k.getAvgResolutionMinutes()));
-            s.set("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", seconds(k.getAvgFirstResponseMinutes()));
-            s.set("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", (double) k.getResolved());
-            s.set("lastmile_tickets_opened", "OPENED ticket events in the window", (double) k.getOpened());
-            s.set("lastmile_tickets_reopened", "REOPENED ticket events in the window", (double) k.getReopened());
+            s.set("lastmile_first_contact_resolution_ratio", "Resolved tickets with no customer reply or escalation before resolution", k.getFirstContactResolutionRate(), owner);
+            s.set("lastmile_escalation_ratio", "Resolved tickets escalated before resolution", k.getEscalationRate(), owner);
+            s.set("lastmile_repeat_contact_ratio", "Resolved tickets with a customer reply before resolution", k.getRepeatContactRate(), owner);
+            s.set("lastmile_resolution_time_seconds", "Mean time from OPENED to first RESOLVED", seconds(k.getAvgResolutionMinutes()), owner);
+            s.set("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", seconds(k.getAvgFirstResponseMinutes()), owner);
+            s.set("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", (double) k.getResolved(), owner);
+            s.set("lastmile_tickets_opened", "OPENED ticket events in the window", (double) k.getOpened(), owner);
+            s.set("lastmile_tickets_reopened", "REOPENED ticket events in the window", (double) k.getReopened(), owner);
             touched("support");
         } else if (record instanceof ExperienceKpi k) {
             Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
-            s.set("lastmile_csat_ratio", "Share of CSAT scores 4 or 5", k.getCsatRate());
-            s.set("lastmile_csat_score", "Mean CSAT score (1-5)", k.getCsatAvg());
-            s.set("lastmile_nps_score", "Net promoter score (-100..100)", k.getNps());
-            s.set("lastmile_ces_score", "Mean customer effort score (1-7)", k.getCesAvg());
-            s.set("lastmile_csat_responses", "CSAT responses in the window", (double) k.getCsatResponses());
-            s.set("lastmile_nps_responses", "NPS responses in the window", (double) k.getNpsResponses());
-            s.set("lastmile_ces_responses", "CES responses in the window", (double) k.getCesResponses());
+            s.set("lastmile_csat_ratio", "Share of CSAT scores 4 or 5", k.getCsatRate(), owner);
+            s.set("lastmile_csat_score", "Mean CSAT score (1-5)", k.getCsatAvg(), owner);
+            s.set("lastmile_nps_score", "Net promoter score (-100..100)", k.getNps(), owner);
+            s.set("lastmile_ces_score", "Mean customer effort score (1-7)", k.getCesAvg(), owner);
+            s.set("lastmile_csat_responses", "CSAT responses in the window", (double) k.getCsatResponses(), owner);
+            s.set("lastmile_nps_responses", "NPS responses in the window", (double) k.getNpsResponses(), owner);
+            s.set("lastmile_ces_responses", "CES responses in the window", (double) k.getCesResponses(), owner);
             touched("experience");
         } else if (record instanceof RouteComplaintKpi k && k.getLevel() == CorrelationLevel.REGION) {
             Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
-            s.set("lastmile_route_complaint_correlation", "Pearson r of route late rate and complaint rate", k.getPearsonR());
-            s.set("lastmile_route_hotspots", "Routes whose late and complaint rates are both 1.5x the region's", (double) k.getHotspots().size());
-            s.set("lastmile_complaint_ratio", "Complaints attributed to the region's routes per delivery", k.getComplaintRate());
-            s.set("lastmile_route_late_ratio", "Late or failed deliveries per delivery over the region's routes", k.getLateRate());
+            s.set("lastmile_route_complaint_correlation", "Pearson r of route late rate and complaint rate", k.getPearsonR(), owner);
+            s.set("lastmile_route_hotspots", "Routes whose late and complaint rates are both 1.5x the region's", (double) k.getHotspots().size(), owner);
+            s.set("lastmile_complaint_ratio", "Complaints attributed to the region's routes per delivery", k.getComplaintRate(), owner);
+            s.set("lastmile_route_late_ratio", "Late or failed deliveries per delivery over the region's routes", k.getLateRate(), owner);
             touched("route_complaints");
+        }
+    }
+
+    /**
+     * Removes every series {@code owner} set and still owns: its task was closed (revoked, moved
+     * to another instance, or shut down), and a series nobody owns would go on exporting a stale
+     * value beside the new owner's. The series is gone from /metrics until an owner sets it again.
+     */
+    void retire(Object owner) {
+        for (String key : cells.keySet()) {
+            // Atomic per series, so a new owner taking it over at the same time keeps it.
+            cells.computeIfPresent(key, (k, c) -> {
+                if (c.owner != owner) {
+                    return c;
+                }
+                registry.remove(c.gauge);
+                return null;
+            });
+        }
+        for (String key : finals.keySet()) {
+            finals.computeIfPresent(key, (k, c) -> c.owner == owner ? null : c);
         }
     }
 

@@ -15,8 +15,14 @@ public final class PipelineMetrics {
     private final KpiGauges gauges;
     private final WatermarkMetrics watermarks;
     private final java.util.Map<String, Counter> recordsIn = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> firing =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Firing> firing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One exported lastmile_alert_firing series and the task (processor) that set it last. */
+    private static final class Firing {
+        final java.util.concurrent.atomic.AtomicInteger value = new java.util.concurrent.atomic.AtomicInteger();
+        io.micrometer.core.instrument.Gauge gauge;
+        volatile Object owner;
+    }
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,7 +46,23 @@ public final class PipelineMetrics {
 
     /** Shows a KPI record (any family) on the per-region gauges. */
     public void kpi(Object record) {
-        gauges.observe(record);
+        kpi(record, this);
+    }
+
+    /**
+     * Shows a KPI record on the per-region gauges, whose series {@code owner} (the processor of the
+     * task that owns the region) then owns until {@link #retireKpis} or another owner sets them.
+     */
+    public void kpi(Object record, Object owner) {
+        gauges.observe(record, owner);
+    }
+
+    /**
+     * Removes the KPI gauge series {@code owner} still owns: its task closed (revoked, moved to
+     * another instance, shut down), and the instance that owns the region now exports it alone.
+     */
+    public void retireKpis(Object owner) {
+        gauges.retire(owner);
     }
 
     /** The latest value of a KPI gauge (e.g. lastmile_on_time_ratio) per region, for a summary line. */
@@ -71,22 +93,51 @@ public final class PipelineMetrics {
 
     /** Counts an alert state change and shows whether the alert fires now. */
     public void alert(dev.lastmile.kpi.avro.KpiAlert alert) {
+        alert(alert, this);
+    }
+
+    /** Counts an alert state change; the firing series of its KPI and region is then {@code owner}'s. */
+    public void alert(dev.lastmile.kpi.avro.KpiAlert alert, Object owner) {
         Counter.builder("lastmile.alerts").description("Alert state changes, FIRING or RESOLVED")
                 .tag("kpi", alert.getKpi().name()).tag("state", alert.getState().name()).register(registry).increment();
-        firing.computeIfAbsent(alert.getKpi().name() + "|" + alert.getRegion(), key -> {
-            java.util.concurrent.atomic.AtomicInteger f = new java.util.concurrent.atomic.AtomicInteger();
-            io.micrometer.core.instrument.Gauge.builder("lastmile_alert_firing", f, java.util.concurrent.atomic.AtomicInteger::get)
-                    .description("1 while the KPI's alert fires for the region, else 0")
-                    .tag("kpi", alert.getKpi().name()).tag("region", alert.getRegion()).register(registry);
+        firing(alert.getKpi().name(), alert.getRegion(), alert.getState() == dev.lastmile.kpi.avro.AlertState.FIRING,
+                owner);
+    }
+
+    /** Shows whether a KPI's alert fires for a region; the task that owns the region's alert state calls it. */
+    public void firing(String kpi, String region, boolean fires, Object owner) {
+        firing.compute(kpi + "|" + region, (key, f) -> {
+            if (f == null) {
+                f = new Firing();
+                f.gauge = io.micrometer.core.instrument.Gauge.builder("lastmile_alert_firing", f.value,
+                                java.util.concurrent.atomic.AtomicInteger::get)
+                        .description("1 while the KPI's alert fires for the region, else 0")
+                        .tag("kpi", kpi).tag("region", region).register(registry);
+            }
+            f.owner = owner;
+            f.value.set(fires ? 1 : 0);
             return f;
-        }).set(alert.getState() == dev.lastmile.kpi.avro.AlertState.FIRING ? 1 : 0);
+        });
+    }
+
+    /** Removes the alert-firing series {@code owner} still owns: its task closed (see {@link #retireKpis}). */
+    public void retireAlerts(Object owner) {
+        for (String key : firing.keySet()) {
+            firing.computeIfPresent(key, (k, f) -> {
+                if (f.owner != owner) {
+                    return f;
+                }
+                registry.remove(f.gauge);
+                return null;
+            });
+        }
     }
 
     /** KPIs whose alert fires now, per region. */
     public java.util.Map<String, java.util.List<String>> firingAlerts() {
         java.util.Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
         firing.forEach((key, f) -> {
-            if (f.get() == 1) {
+            if (f.value.get() == 1) {
                 int bar = key.indexOf('|');
                 out.computeIfAbsent(key.substring(bar + 1), r -> new java.util.ArrayList<>()).add(key.substring(0, bar));
             }

@@ -121,7 +121,7 @@ public final class Demo implements AutoCloseable {
         wallStart = System.currentTimeMillis();
         pipeline = new Pipeline(config, new TopologyOptions(schemas, metrics, partitions, false)
                 .withEventClock(this::simulatedTime)).start();
-        http.serve(registry, pipeline);
+        http.serve(registry, pipeline, null);
 
         double deliveriesPerHour = options.rate() * 3600 / options.speedup() / EVENTS_PER_DELIVERY
                 / options.regions().size();

@@ -1,11 +1,13 @@
 package dev.lastmile.kpi.runtime;
 
 import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.serde.SchemaRegistryUnavailableException;
 import dev.lastmile.kpi.topology.LastmileTopology;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -38,7 +40,21 @@ public final class Pipeline implements AutoCloseable {
                 stopped.countDown();
             }
         });
+        Counter replaced = Counter.builder("lastmile.stream.threads.replaced")
+                .description("Stream threads replaced after waiting too long for the schema registry")
+                .register(options.metrics().registry());
         streams.setUncaughtExceptionHandler(e -> {
+            SchemaRegistryUnavailableException outage = SchemaRegistryUnavailableException.find(e);
+            if (outage != null) {
+                // The registry is out, not the data: a new thread takes the tasks over from their last
+                // committed offsets (exactly_once_v2 aborts the failed thread's open transaction) and
+                // waits for the registry again. Shutting the client down would only restart the same
+                // wait; RegistryHealth logs the outage once, so no stack trace per replacement here.
+                replaced.increment();
+                LOG.info("Replacing a stream thread that gave up waiting for schema registry {}; its tasks resume "
+                        + "from their last commit", outage.registryUrl());
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             failure = e;
             LOG.error("A stream thread failed; shutting this client down so it restarts cleanly", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -3,6 +3,7 @@ package dev.lastmile.kpi.runtime;
 import dev.lastmile.kpi.config.ConfigException;
 import dev.lastmile.kpi.config.PipelineConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,15 +14,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Start-up checks and creation of the contract's topics. Inputs must exist (their partition counts
- * feed the watermark); outputs are created when missing and allowed, else reported.
+ * feed the watermark); outputs are created when missing and allowed, else reported, and their
+ * configs must keep what their consumers need ({@link OutputTopicPolicy}).
  */
 public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
     private TopicSetup() {
     }
@@ -32,7 +40,8 @@ public final class TopicSetup {
             Set<String> missing = missing(admin, config.topics().inputs(), config);
             if (!missing.isEmpty()) {
                 throw new ConfigException("Input topics " + missing + " do not exist on " + config.bootstrapServers()
-                        + ". Fix: create them, or point the topic.* settings at the right names.");
+                        + " (or, with ACLs, this principal may not see them). Fix: create them, point the topic.* "
+                        + "settings at the right names, or grant READ on them (deploy/kafka-acls.sh).");
             }
             Map<String, Integer> partitions = new TreeMap<>();
             for (TopicDescription d : admin.describeTopics(config.topics().inputs()).allTopicNames()
@@ -49,24 +58,23 @@ public final class TopicSetup {
     }
 
     /**
-     * Creates missing output topics and the compacted targets topic (broker defaults for
-     * partitions and replicas), or names them.
+     * Creates missing output topics and the targets topic with the configs of
+     * {@link OutputTopicPolicy} (broker defaults for partitions and replicas), or names them; then
+     * checks that no output topic's config lets the broker delete records it must keep.
      */
     public static List<String> ensureOutputs(PipelineConfig config, boolean create) {
         try (Admin admin = Admin.create(config.clientProperties())) {
-            List<String> wanted = new ArrayList<>(config.topics().outputs());
-            wanted.add(config.topics().kpiTargets());
+            List<String> wanted = checked(config);
             Set<String> missing = missing(admin, wanted, config);
-            if (missing.isEmpty()) {
-                return List.of();
-            }
-            if (!create) {
+            if (!missing.isEmpty() && !create) {
                 throw new ConfigException("Output topics " + missing + " do not exist on " + config.bootstrapServers()
                         + ". Fix: create them, or set create.output.topics=true to let the pipeline do it.");
             }
-            create(admin, missing.stream().map(t -> t.equals(config.topics().kpiTargets())
-                    ? new NewTopic(t, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact"))
-                    : new NewTopic(t, Optional.empty(), Optional.empty())).toList());
+            if (!missing.isEmpty()) {
+                create(admin, missing.stream().map(t -> newTopic(t, t.equals(config.topics().kpiTargets())
+                        ? Optional.of(1) : Optional.empty(), Optional.empty(), config)).toList());
+            }
+            checkConfigs(admin, config);
             return new ArrayList<>(missing);
         } catch (ExecutionException | TimeoutException e) {
             throw unreachable(config, e);
@@ -79,12 +87,59 @@ public final class TopicSetup {
     /** Every topic of the contract with {@code partitions} partitions and one replica (embedded broker). */
     public static void createAll(Admin admin, PipelineConfig config, int partitions)
             throws ExecutionException, InterruptedException, TimeoutException {
+        createAll(admin, config, partitions, partitions);
+    }
+
+    /** Every topic of the contract, one replica: inputs and outputs with the partition counts given. */
+    public static void createAll(Admin admin, PipelineConfig config, int inputPartitions, int outputPartitions)
+            throws ExecutionException, InterruptedException, TimeoutException {
         List<NewTopic> topics = new ArrayList<>();
-        config.topics().inputs().forEach(t -> topics.add(new NewTopic(t, partitions, (short) 1)));
-        config.topics().outputs().forEach(t -> topics.add(new NewTopic(t, partitions, (short) 1)));
-        topics.add(new NewTopic(config.topics().kpiTargets(), 1, (short) 1)
-                .configs(Map.of("cleanup.policy", "compact")));
+        config.topics().inputs().forEach(t -> topics.add(new NewTopic(t, inputPartitions, (short) 1)));
+        config.topics().outputs().forEach(t -> topics.add(newTopic(t, Optional.of(outputPartitions),
+                Optional.of((short) 1), config)));
+        topics.add(newTopic(config.topics().kpiTargets(), Optional.of(1), Optional.of((short) 1), config));
         create(admin, topics);
+        checkConfigs(admin, config);
+    }
+
+    /**
+     * Stops start-up with one line when an existing output topic's config lets the broker delete
+     * records it must keep, unless the operator accepted it for that topic.
+     */
+    static void checkConfigs(Admin admin, PipelineConfig config)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        List<ConfigResource> resources = checked(config).stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> actual = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        Map<String, String> problems = new TreeMap<>();
+        for (ConfigResource r : resources) {
+            Map<String, String> values = new HashMap<>();
+            actual.get(r).entries().forEach(e -> values.put(e.name(), e.value()));
+            OutputTopicPolicy.problem(r.name(), values, config).ifPresent(p -> {
+                if (config.outputTopics().allowDeletion().contains(r.name())) {
+                    LOG.warn("{} (accepted by output.topics.allow-deletion)", p);
+                } else {
+                    problems.put(r.name(), p);
+                }
+            });
+        }
+        if (!problems.isEmpty()) {
+            String first = problems.keySet().iterator().next();
+            throw new ConfigException(problems.get(first) + (problems.size() == 1 ? ""
+                    : " The same check fails for " + new TreeSet<>(problems.keySet()).tailSet(first, false) + "."));
+        }
+    }
+
+    /** The topics whose configs are checked: outputs and the targets topic. */
+    private static List<String> checked(PipelineConfig config) {
+        List<String> topics = new ArrayList<>(config.topics().outputs());
+        topics.add(config.topics().kpiTargets());
+        return topics;
+    }
+
+    private static NewTopic newTopic(String name, Optional<Integer> partitions, Optional<Short> replicas,
+                                     PipelineConfig config) {
+        return new NewTopic(name, partitions, replicas).configs(OutputTopicPolicy.configs(name, config));
     }
 
     private static void create(Admin admin, List<NewTopic> topics)
@@ -138,6 +193,11 @@ public final class TopicSetup {
     }
 
     private static ConfigException unreachable(PipelineConfig config, Exception e) {
+        // A denied request is not an unreachable cluster: say what was denied.
+        java.util.Optional<String> denied = AuthorizationFailure.explain(e);
+        if (denied.isPresent()) {
+            return new ConfigException(denied.get());
+        }
         return new ConfigException("Cannot reach Kafka at bootstrap.servers=" + config.bootstrapServers() + ": " + e
                 + ". Fix: check the address and the kafka.* security settings.");
     }

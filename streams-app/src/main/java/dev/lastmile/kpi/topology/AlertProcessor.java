@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -40,6 +41,20 @@ final class AlertProcessor<OUT> implements Processor<String, OUT, String, KpiAle
         this.context = context;
         this.state = context.getStateStore(stateStoreName);
         this.targets = context.getStateStore(TARGETS_STORE);
+        // The task may have moved here (restored state): export its regions' alert state now, not
+        // only at their next change, as the instance that had it retired its series.
+        try (KeyValueIterator<String, String> it = state.all()) {
+            it.forEachRemaining(e -> {
+                int colon = e.key.indexOf(':');
+                metrics.firing(e.key.substring(0, colon), e.key.substring(colon + 1), "FIRING".equals(e.value), this);
+            });
+        }
+    }
+
+    /** Called when the task is revoked, closed or the client shuts down. */
+    @Override
+    public void close() {
+        metrics.retireAlerts(this);
     }
 
     @Override
@@ -49,7 +64,7 @@ final class AlertProcessor<OUT> implements Processor<String, OUT, String, KpiAle
             boolean firing = "FIRING".equals(state.get(key));
             AlertRules.evaluate(o, firing, this::target, minSamples).ifPresent(alert -> {
                 state.put(key, alert.getState().name());
-                metrics.alert(alert);
+                metrics.alert(alert, this);
                 context.forward(record.withKey(key).withValue(alert));
             });
         }

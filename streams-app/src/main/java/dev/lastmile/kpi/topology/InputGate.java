@@ -125,6 +125,11 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
                 reject(record, meta, new Validation.Rejection("undecodable", "null value (tombstone) on an event topic"));
                 return;
             }
+        } catch (dev.lastmile.kpi.serde.SchemaRegistryUnavailableException e) {
+            // The registry is out, the record is fine: never dead-letter it. Rethrown (after the
+            // client's retries), it fails the stream thread before this offset is committed, and
+            // the replacement thread reads the record again (Pipeline's exception handler).
+            throw e;
         } catch (RuntimeException e) {
             reject(record, meta, new Validation.Rejection("undecodable", "undecodable: " + e.getMessage()));
             return;

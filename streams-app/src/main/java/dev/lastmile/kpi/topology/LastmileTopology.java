@@ -182,6 +182,7 @@ public final class LastmileTopology {
         }
         verdicts.process(() -> new LateCollector(config.inputMaxRecordBytes(), config.windowGrace(), options.metrics()),
                         Named.as("late-copies"), LateCollector.STORE)
+                .processValues(OriginalTimestamp::new, Named.as("late-copies-timestamp"))
                 .to(topics.lateEvents().name(), topics.lateEvents().produced("late-copies-sink"));
         return builder.build();
     }
@@ -196,9 +197,15 @@ public final class LastmileTopology {
     private static <E> KStream<String, Gated<E>> gate(StreamsBuilder builder, PipelineConfig config,
                                                       TopologyOptions options, Topics topics, InputSpec<E> spec) {
         String dedupStore = spec.name() + "-dedup";
+        // A window store's changelog is compact,delete with retention.ms = dedup.retention + 1 day,
+        // judged by record timestamps: ours are event times, so in a backfill of data older than that
+        // the broker deleted the entries at once, and a restored store forgot which events it had
+        // seen (duplicates counted twice). With LogAppendTime an entry stays that long after it was
+        // written; the store itself still expires entries by event time (also while restoring,
+        // from the window time in the changelog key), so restoration yields what the store held.
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(dedupStore, config.dedupRetention(), Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.ByteArray()));
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of("message.timestamp.type", "LogAppendTime")));
         String knownStore = spec.name() + "-known-keys";
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(knownStore),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
@@ -213,6 +220,7 @@ public final class LastmileTopology {
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
                         .map((k, v) -> KeyValue.pair(((Gated.Rejected<E>) v).rawKey(), ((Gated.Rejected<E>) v).rawValue()),
                                 Named.as(spec.name() + "-dlq-record"))
+                        .processValues(OriginalTimestamp::new, Named.as(spec.name() + "-dlq-timestamp"))
                         .to(topics.dlq().name(), topics.dlq().produced(spec.name() + "-dlq-sink")), "dlq"))
                 .defaultBranch(Branched.as("accepted"));
         return branches.get(spec.name() + "-accepted");
@@ -251,7 +259,7 @@ public final class LastmileTopology {
                 .defaultBranch(Branched.as("kpi"));
         KStream<String, OUT> kpis = branches.get(kpi.name() + "-kpi")
                 .mapValues(v -> ((WindowOutput.Kpi<OUT>) v).value(), Named.as(kpi.name() + "-record"))
-                .peek((k, v) -> options.metrics().kpi(v), Named.as(kpi.name() + "-gauges"));
+                .processValues(() -> new KpiGaugesProcessor<OUT>(options.metrics()), Named.as(kpi.name() + "-gauges"));
         kpis.to(output.name(), output.produced(kpi.name() + "-sink"));
         return kpis;
     }

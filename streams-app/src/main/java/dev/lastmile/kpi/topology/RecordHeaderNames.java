@@ -27,6 +27,11 @@ public final class RecordHeaderNames {
     public static final String ORIGINAL_SIZE = "lastmile.original.size";
     /** On a cut copy: SHA-256 (hex) of the original value, to find or verify the original. */
     public static final String ORIGINAL_SHA256 = "lastmile.original.sha256";
+    /**
+     * On DLQ and late records: the Kafka timestamp the record had (ISO-8601), as those topics are
+     * stamped with the broker's append time so their retention counts from the write.
+     */
+    public static final String ORIGINAL_TIMESTAMP = "lastmile.original.timestamp";
     /** Set by `replay` on each record: the 1-based input line. */
     public static final String REPLAY_LINE = "lastmile.replay.line";
     /** A control record with this header (value "end-of-input") closes every window; only honoured when enabled. */

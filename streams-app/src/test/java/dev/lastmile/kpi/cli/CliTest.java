@@ -28,6 +28,19 @@ class CliTest {
     }
 
     @Test
+    void shouldStopRunWithOneLineNamingTheRegistrySettingBeforeTouchingTheCluster() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        // No broker listens at the bootstrap address either: the registry is checked first.
+        String err = capture(() -> assertThat(Main.execute("run", "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
+                "--set", "schema.registry.url=http://127.0.0.1:" + closedPort)).isEqualTo(2), false);
+        assertThat(err.strip()).startsWith("lastmile-kpi: Schema registry schema.registry.url=http://127.0.0.1:"
+                + closedPort + " is unreachable").contains("Fix:").hasLineCount(1);
+    }
+
+    @Test
     void shouldDescribeATopologyWithExplicitlyNamedStoresAndTopics() {
         String out = capture(() -> Main.execute("topology"), true);
         assertThat(out).contains("delivery-kpi-by-region-repartition", "delivery-kpi-buckets", "delivery-dedup",

@@ -149,4 +149,31 @@ class ConfigLoaderTest {
                 "kafka.producer.max.request.size", "2097152")).load();
         assertThat(larger.inputMaxRecordBytes()).isEqualTo(1_000_000);
     }
+
+    @Test
+    void shouldRefuseAtLeastOnceForRunBecauseACrashCouldDropRecordsAsDuplicates() {
+        Map<String, String> cluster = Map.of("bootstrap.servers", "k:9092", "schema.registry.url", "http://r:8081");
+        for (Map<String, String> guarantee : java.util.List.of(Map.of("processing.guarantee", "at_least_once"),
+                Map.of("kafka.processing.guarantee", "at_least_once"))) {
+            Map<String, String> all = new java.util.HashMap<>(cluster);
+            all.putAll(guarantee);
+            PipelineConfig c = ConfigLoader.defaults().overrides(all).load();
+            assertThatThrownBy(() -> ConfigLoader.requireCluster(c)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("processing.guarantee=at_least_once is refused")
+                    .hasMessageContaining("duplicates").hasMessageContaining("Fix: use exactly_once_v2")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+        ConfigLoader.requireCluster(ConfigLoader.defaults().overrides(cluster).load());
+    }
+
+    @Test
+    void shouldBoundTheRegistryRetryBudgetWellBelowThePollInterval() {
+        assertThat(ConfigLoader.defaults().load().registryRetryBudget()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(ConfigLoader.defaults().overrides(Map.of("schema.registry.retry.budget", "30s")).load()
+                .registryRetryBudget()).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("schema.registry.retry.budget", "5m")).load())
+                .hasMessageContaining("schema.registry.retry.budget='5m'").hasMessageContaining("up to 1m");
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("schema.registry.retry.budget", "0s")).load())
+                .hasMessageContaining("schema.registry.retry.budget='0s'");
+    }
 }

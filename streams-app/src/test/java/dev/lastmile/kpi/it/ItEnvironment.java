@@ -7,6 +7,7 @@ import dev.lastmile.kpi.config.Setting;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
+import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.serde.MockSchemaRegistry;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
 import dev.lastmile.kpi.topology.TopologyOptions;
@@ -16,14 +17,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -108,8 +115,16 @@ final class ItEnvironment implements AutoCloseable {
      */
     Process startRunProcess(String registryUrl, Path stateDirectory, Map<String, String> extra, Path log)
             throws IOException {
+        return startRunProcess(registryUrl, stateDirectory, extra, log, List.of(), Map.of());
+    }
+
+    /** As above, with JVM options (e.g. log levels) and environment variables for the process. */
+    Process startRunProcess(String registryUrl, Path stateDirectory, Map<String, String> extra, Path log,
+                            List<String> jvmOptions, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "dev.lastmile.kpi.cli.Main", "run"));
+                .toString(), "-cp", System.getProperty("java.class.path")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("dev.lastmile.kpi.cli.Main", "run"));
         Map<String, String> all = new java.util.TreeMap<>(settings);
         all.put("schema.registry.url", registryUrl);
         all.put("state.dir", stateDirectory.toString());
@@ -119,21 +134,39 @@ final class ItEnvironment implements AutoCloseable {
             command.add("--set");
             command.add(k + "=" + v);
         });
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
-    /** Creates every input with {@code partitions} partitions, and every output topic. */
+    /** Creates every input with {@code partitions} partitions, and every output topic as `run` would. */
     void createTopics(int partitions) {
-        Map<String, Integer> all = new HashMap<>();
-        config.topics().inputs().forEach(t -> all.put(t, partitions));
-        config.topics().outputs().forEach(t -> all.put(t, 2));
-        all.put(config.topics().kpiTargets(), 1);
-        kafka.createTopics(all);
+        try (Admin admin = kafka.admin()) {
+            TopicSetup.createAll(admin, config, partitions, 2);
+            keepForever(admin, config.topics().inputs());
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create the topics of " + id + ": " + e, e);
+        }
+    }
+
+    /**
+     * The tests' backlogs carry event times weeks old as record timestamps: under the broker's
+     * default 7-day retention its first retention check (30 s after start) deletes what was not
+     * read yet, and a consumer that comes later (a restarted or replacement instance) skips to the
+     * log end. Real inputs carry current timestamps; here they must stay until read.
+     */
+    static void keepForever(Admin admin, Collection<String> topics) throws Exception {
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
+        for (String t : topics) {
+            ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(new AlterConfigOp(
+                    new ConfigEntry("retention.ms", "-1"), AlterConfigOp.OpType.SET)));
+        }
+        admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
     }
 
     <K, V> KafkaProducer<K, V> producer(Serializer<K> keys, Serializer<V> values) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.putAll(kafka.clientProperties()); // on a secured broker: the super user
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         // One request in flight: a failed first batch can never be overtaken by the next one, which
@@ -149,7 +182,7 @@ final class ItEnvironment implements AutoCloseable {
     <K, V> List<ConsumerRecord<K, V>> readUntil(String topic, Deserializer<K> keys, Deserializer<V> values,
                                                 Predicate<List<ConsumerRecord<K, V>>> done, Duration timeout) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.putAll(kafka.clientProperties());
         p.put("isolation.level", "read_committed");
         p.put("enable.auto.commit", "false");
         List<ConsumerRecord<K, V>> read = new ArrayList<>();
@@ -169,7 +202,7 @@ final class ItEnvironment implements AutoCloseable {
     /** Everything committed in {@code topic} right now. */
     <K, V> List<ConsumerRecord<K, V>> readAll(String topic, Deserializer<K> keys, Deserializer<V> values) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.putAll(kafka.clientProperties());
         p.put("isolation.level", "read_committed");
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

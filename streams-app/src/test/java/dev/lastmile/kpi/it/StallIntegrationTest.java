@@ -58,6 +58,8 @@ class StallIntegrationTest {
                             // a send waiting for metadata when the process froze must not time out on waking
                             "kafka.producer.max.block.ms", "300000"), logB);
             TopologyOptions optionsA = env.options(BacklogIntegrationTest.PARTITIONS);
+            // B runs alone first and starts on the backlog; then A joins and takes part of the work.
+            await("the first instance runs", Duration.ofSeconds(120), () -> logSays(logB, "-> RUNNING"));
             try (Pipeline a = new Pipeline(env.config, optionsA).start()) {
                 await("both instances share the work", Duration.ofSeconds(120), () -> a.isRunning()
                         && stableWithTwoMembers(admin, env.config.applicationId()));
@@ -99,6 +101,14 @@ class StallIntegrationTest {
                     Serdes.ByteArray().deserializer())).as("late records").isEmpty();
             assertThat(env.readAll(env.topics.dlq().name(), Serdes.ByteArray().deserializer(),
                     Serdes.ByteArray().deserializer())).as("DLQ records").isEmpty();
+        }
+    }
+
+    private static boolean logSays(Path log, String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

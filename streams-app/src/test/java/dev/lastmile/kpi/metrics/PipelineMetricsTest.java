@@ -44,6 +44,43 @@ class PipelineMetricsTest {
     }
 
     @Test
+    void shouldRemoveOnlyTheSeriesTheRetiredOwnerStillOwns() {
+        PipelineMetrics m = PipelineMetrics.inMemory();
+        Object taskA = new Object();
+        Object taskB = new Object();
+        m.kpi(kpi(WindowKind.HOURLY, T0, true, 10, 9), taskA);                        // north, by A
+        m.kpi(DeliveryKpis.of("south", WindowKind.HOURLY, T0, T0 + HOUR, true,
+                new DeliveryCounts(4, 4, 0, 2, 2, 0, 0)), taskA);                     // south, by A
+        m.kpi(DeliveryKpis.of("south", WindowKind.HOURLY, T0 + HOUR, T0 + 2 * HOUR, false,
+                new DeliveryCounts(4, 4, 0, 1, 3, 0, 0)), taskB);                     // south moved to B
+
+        m.retireKpis(taskA);
+        assertThat(m.registry().find("lastmile_on_time_ratio").tag("region", "north").gauge()).isNull();
+        assertThat(m.latestFinal("lastmile_on_time_ratio", "hourly")).doesNotContainKey("north");
+        assertThat(m.registry().get("lastmile_on_time_ratio").tag("region", "south").gauge().value()).isEqualTo(0.25);
+
+        // A later owner of north starts the series afresh: no value of A's era comes back.
+        m.kpi(kpi(WindowKind.HOURLY, T0 + HOUR, false, 10, 5), taskB);
+        assertThat(gauge(m, "hourly")).isEqualTo(0.5);
+        m.retireKpis(taskB);
+        assertThat(m.registry().find("lastmile_on_time_ratio").gauges()).isEmpty();
+    }
+
+    @Test
+    void shouldRetireAnAlertFiringSeriesOnlyByItsLastOwner() {
+        PipelineMetrics m = PipelineMetrics.inMemory();
+        Object taskA = new Object();
+        Object taskB = new Object();
+        m.firing("ON_TIME_RATE", "north", true, taskA);
+        m.firing("ON_TIME_RATE", "south", true, taskA);
+        m.firing("ON_TIME_RATE", "south", false, taskB); // south's task moved to B (re-exported from its state)
+        m.retireAlerts(taskA);
+        assertThat(m.registry().find("lastmile_alert_firing").tag("region", "north").gauge()).isNull();
+        assertThat(m.registry().get("lastmile_alert_firing").tag("region", "south").gauge().value()).isZero();
+        assertThat(m.firingAlerts()).isEmpty();
+    }
+
+    @Test
     void shouldShowNanWhenTheContractSaysNull() {
         PipelineMetrics m = PipelineMetrics.inMemory();
         m.kpi(kpi(WindowKind.HOURLY, T0, false, 0, 0));
