@@ -10,6 +10,7 @@ import dev.lastmile.kpi.registry.RegistryStartupCheck;
 import dev.lastmile.kpi.registry.RemoteRegistry;
 import dev.lastmile.kpi.runtime.AuthorizationFailure;
 import dev.lastmile.kpi.runtime.Pipeline;
+import dev.lastmile.kpi.runtime.Preflight;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,18 +36,31 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = config.load();
         ConfigLoader.requireCluster(c);
+        // Cheapest and most local checks first, and all before anything is created: the port is
+        // taken (and kept) now, so it cannot be lost to another process while Kafka is set up.
+        OpsServer http = OpsServer.bind(c.httpBind(), c.httpPort());
         PrometheusMeterRegistry registry = Registries.prometheus();
-        RemoteRegistry schemas = RemoteRegistry.connect(c, registry);
-        RegistryStartupCheck.check(schemas.client()); // before anything is created
-        Map<String, Integer> partitions = TopicSetup.inputPartitions(c);
-        List<String> created = TopicSetup.ensureOutputs(c, c.createOutputTopics());
-        if (!created.isEmpty()) {
-            LOG.info("Created output topics {}", created);
+        Pipeline pipeline;
+        RemoteRegistry schemas;
+        Map<String, Integer> partitions;
+        try {
+            Preflight.stateDir(c);
+            Preflight.brokers(c);
+            schemas = RemoteRegistry.connect(c, registry);
+            RegistryStartupCheck.check(schemas.client()); // before anything is created
+            partitions = TopicSetup.inputPartitions(c);
+            List<String> created = TopicSetup.ensureOutputs(c, c.createOutputTopics());
+            if (!created.isEmpty()) {
+                LOG.info("Created output topics {}", created);
+            }
+            TopologyOptions options = new TopologyOptions(schemas.client(), new PipelineMetrics(registry), partitions,
+                    false);
+            pipeline = new Pipeline(c, options);
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
         }
-        TopologyOptions options = new TopologyOptions(schemas.client(), new PipelineMetrics(registry), partitions,
-                false);
-        Pipeline pipeline = new Pipeline(c, options);
-        OpsServer http = OpsServer.start(c.httpBind(), c.httpPort(), registry, pipeline, schemas.health());
+        http.serve(registry, pipeline, schemas.health());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutdown requested; closing Kafka Streams");
             pipeline.close();

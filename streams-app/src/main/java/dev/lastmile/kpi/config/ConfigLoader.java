@@ -138,16 +138,39 @@ public final class ConfigLoader {
                 topic(Setting.TOPIC_KPI_TARGETS));
         Map<String, String> kafkaProps = new TreeMap<>();
         kafka.forEach((k, v) -> kafkaProps.put(k, v.text()));
-        return new PipelineConfig(text(Setting.APPLICATION_ID), text(Setting.BOOTSTRAP_SERVERS), registry,
+        PipelineConfig config = new PipelineConfig(text(Setting.APPLICATION_ID), text(Setting.BOOTSTRAP_SERVERS), registry,
                 text(Setting.SCHEMA_REGISTRY_AUTH), text(Setting.STATE_DIR), guarantee,
                 duration(Setting.COMMIT_INTERVAL, false), threads, duration(Setting.WINDOW_GRACE, true),
                 duration(Setting.STALL_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
                 duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
                 duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
                 instant(Setting.INPUT_MIN_EVENT_TIME), duration(Setting.INPUT_MAX_FUTURE, true),
+                recordBytes(), positiveInt(Setting.INPUT_MAX_REGIONS), positiveInt(Setting.INPUT_MAX_ROUTES_PER_REGION),
                 port(Setting.HTTP_PORT),
                 text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, outputTopics(topics), kafkaProps,
                 registryRetryBudget());
+        KafkaSettings.check(config, key -> kafka.get(key).origin());
+        return config;
+    }
+
+    /**
+     * The record bound leaves 64 KiB of the producer's max.request.size for what the pipeline adds
+     * (DLQ and late headers, the repartition envelope, the batch header), so no write can fail on size.
+     */
+    private int recordBytes() {
+        int limit = KafkaSettings.maxRequestSize(kafka.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().text())));
+        int most = limit - KafkaSettings.HEADROOM_BYTES;
+        try {
+            int n = Integer.parseInt(text(Setting.INPUT_MAX_RECORD_BYTES));
+            if (n >= 1024 && n <= most) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(Setting.INPUT_MAX_RECORD_BYTES, "a number of bytes from 1024 to " + most
+                + " (the producer's max.request.size " + limit + " minus 64 KiB)");
     }
 
     private PipelineConfig.OutputTopicSettings outputTopics(TopicNames topics) {
@@ -274,8 +297,9 @@ public final class ConfigLoader {
 
     private Duration duration(Setting s, boolean zeroAllowed) {
         Duration d = Durations.parse(text(s));
-        if (d == null || d.isNegative() || (!zeroAllowed && d.isZero())) {
-            throw invalid(s, (zeroAllowed ? "a duration >= 0" : "a duration > 0") + " such as 500ms, 30s, 15m, 1h or 7d");
+        if (d == null || d.isNegative() || (!zeroAllowed && d.isZero()) || d.compareTo(Durations.MAX) > 0) {
+            throw invalid(s, (zeroAllowed ? "a duration >= 0" : "a duration > 0") + " and at most "
+                    + Durations.MAX.toDays() + "d, such as 500ms, 30s, 15m, 1h or 7d");
         }
         return d;
     }

@@ -8,6 +8,12 @@ import java.util.regex.Pattern;
 /** Parses durations as operators write them: 500ms, 30s, 15m, 1h, 7d, or ISO-8601 (PT15M). */
 public final class Durations {
 
+    /**
+     * Longest duration any setting takes: ten years. Event times are epoch millis and windows add
+     * their grace and retention to them; bounded, that arithmetic can never overflow.
+     */
+    public static final Duration MAX = Duration.ofDays(3650);
+
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private Durations() {
@@ -18,6 +24,9 @@ public final class Durations {
         String t = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE.matcher(t);
         if (m.matches()) {
+            if (m.group(1).length() > 12) {
+                return null; // beyond any bound, and Long.parseLong or Duration.of* would overflow
+            }
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2)) {
                 case "ms" -> Duration.ofMillis(n);

@@ -20,7 +20,8 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              Duration commitInterval, int streamThreads, Duration windowGrace, Duration stallTimeout,
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
                              Duration complaintLookback, int routeMinDeliveries, int alertMinSamples,
-                             Instant inputMinEventTime, Duration inputMaxFuture, int httpPort, String httpBind,
+                             Instant inputMinEventTime, Duration inputMaxFuture, int inputMaxRecordBytes,
+                             int inputMaxRegions, int inputMaxRoutesPerRegion, int httpPort, String httpBind,
                              boolean createOutputTopics, TopicNames topics, OutputTopicSettings outputTopics,
                              Map<String, String> kafkaProperties, Duration registryRetryBudget) {
 

@@ -5,7 +5,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.lastmile.kpi.registry.RegistryHealth;
 import dev.lastmile.kpi.runtime.Pipeline;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.lastmile.kpi.config.ConfigException;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -27,15 +29,43 @@ public final class OpsServer implements AutoCloseable {
     }
 
     /** Serves on {@code bindAddress:port}; port 0 picks a free one. No registry health (an in-memory registry). */
-    public static OpsServer start(String bindAddress, int port, PrometheusMeterRegistry registry, Pipeline pipeline)
-            throws IOException {
-        return start(bindAddress, port, registry, pipeline, null);
+    public static OpsServer start(String bindAddress, int port, PrometheusMeterRegistry registry, Pipeline pipeline) {
+        return bind(bindAddress, port).serve(registry, pipeline, null);
     }
 
     /** The same, not ready while {@code registryHealth} (if not null) reports an outage. */
     public static OpsServer start(String bindAddress, int port, PrometheusMeterRegistry registry, Pipeline pipeline,
-                                  RegistryHealth registryHealth) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
+                                  RegistryHealth registryHealth) {
+        return bind(bindAddress, port).serve(registry, pipeline, registryHealth);
+    }
+
+    /**
+     * Takes the port without serving yet: {@code run} does this before it touches Kafka, so a port
+     * in use stops start-up at once, with one line, instead of after topics and state were set up.
+     */
+    public static OpsServer bind(String bindAddress, int port) {
+        InetSocketAddress address = new InetSocketAddress(bindAddress, port);
+        if (address.isUnresolved()) {
+            throw new ConfigException("Setting http.bind='" + bindAddress + "' is not an address of this machine."
+                    + " Fix: give 0.0.0.0 (every interface), 127.0.0.1 or one of this host's addresses.");
+        }
+        try {
+            return new OpsServer(HttpServer.create(address, 0));
+        } catch (BindException e) {
+            throw new ConfigException("Setting http.port=" + port + ": " + bindAddress + ":" + port
+                    + " cannot be bound (" + e.getMessage() + "; another process holds it, or the address is not"
+                    + " this host's). Fix: stop that process, or set http.port to a free port (0 picks one).");
+        } catch (IOException e) {
+            throw new ConfigException("Setting http.port=" + port + ": cannot listen on " + bindAddress + ":" + port
+                    + " (" + e + "). Fix: set http.port and http.bind to a free port on an address of this host.");
+        }
+    }
+
+    /**
+     * Starts serving {@code /metrics} and the health endpoints of {@code pipeline}, not ready while
+     * {@code registryHealth} (if not null) reports an outage.
+     */
+    public OpsServer serve(PrometheusMeterRegistry registry, Pipeline pipeline, RegistryHealth registryHealth) {
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "lastmile-http");
             t.setDaemon(true);
@@ -56,7 +86,7 @@ public final class OpsServer implements AutoCloseable {
                     pipeline.state() + registryProblem.map(p -> ", not ready: " + p).orElse("") + "\n");
         });
         server.start();
-        return new OpsServer(server);
+        return this;
     }
 
     public int port() {

@@ -145,8 +145,10 @@ public final class PipelineMetrics {
         return out;
     }
 
-    public void late(String kpi) {
-        Counter.builder("lastmile.late.records").description("Records that arrived after a window they belong to closed")
-                .tag("kpi", kpi).register(registry).increment();
+    /** One late input record; {@code kpis}: the families that missed it, comma-separated (at most 15 sets). */
+    public void late(String kpis) {
+        Counter.builder("lastmile.late.records").description("Input records that arrived after a window they "
+                        + "belong to closed, once per record; kpi lists the KPI families that missed it")
+                .tag("kpi", kpis).register(registry).increment();
     }
 }

@@ -276,8 +276,11 @@ public final class ReplayRunner {
     private static void writeLate(BufferedWriter late, long line, TestRecord<byte[], byte[]> r, String raw)
             throws IOException {
         ObjectNode json = JSON.createObjectNode().put("line", line)
+                .put("kpis", header(r, RecordHeaderNames.LATE_KPI))
                 .put("reason", header(r, RecordHeaderNames.LATE_REASON))
-                .put("counted_in_rolling", Boolean.parseBoolean(header(r, RecordHeaderNames.LATE_COUNTED_IN_ROLLING)))
+                // One value per family that missed it: true when every one of them still counted it.
+                .put("counted_in_rolling", java.util.Arrays.stream(header(r, RecordHeaderNames.LATE_COUNTED_IN_ROLLING)
+                        .split(",")).allMatch("true"::equals))
                 .put("raw", raw);
         late.write(JSON.writeValueAsString(json));
         late.newLine();

@@ -94,6 +94,8 @@ public final class Demo implements AutoCloseable {
     }
 
     private void boot(Map<String, String> environment) throws Exception {
+        // The port first: a port in use ends the demo with one line before a broker is started.
+        http = OpsServer.bind(ConfigLoader.defaults().environment(environment).load().httpBind(), options.port());
         out.println("lastmile-kpi demo: starting an embedded Kafka broker ...");
         kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
         registryScope = "demo-" + UUID.randomUUID();
@@ -119,7 +121,7 @@ public final class Demo implements AutoCloseable {
         wallStart = System.currentTimeMillis();
         pipeline = new Pipeline(config, new TopologyOptions(schemas, metrics, partitions, false)
                 .withEventClock(this::simulatedTime)).start();
-        http = OpsServer.start(config.httpBind(), options.port(), registry, pipeline);
+        http.serve(registry, pipeline, null);
 
         double deliveriesPerHour = options.rate() * 3600 / options.speedup() / EVENTS_PER_DELIVERY
                 / options.regions().size();

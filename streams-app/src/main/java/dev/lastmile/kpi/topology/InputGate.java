@@ -1,5 +1,6 @@
 package dev.lastmile.kpi.topology;
 
+import dev.lastmile.kpi.kpi.TimeWindows;
 import dev.lastmile.kpi.kpi.Validation;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.watermark.CatchUpProbe;
@@ -48,9 +49,11 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     private final PipelineMetrics metrics;
     private final CatchUpProbe catchUp;
     private final LongUnaryOperator eventClock;
+    private final GateLimits limits;
 
     private ProcessorContext<String, Gated<E>> context;
     private WindowStore<String, byte[]> seen;
+    private KnownKeys known;
     private TopicPartition partition;
     private String source;
     /** Highest event time read, or the wall-clock time vouched for when caught up. */
@@ -60,7 +63,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
 
     InputGate(InputSpec<E> spec, String dedupStoreName, Duration dedupRetention, Duration markerInterval,
               Duration punctuateEvery, boolean honourEndOfInput, PipelineMetrics metrics, CatchUpProbe catchUp,
-              LongUnaryOperator eventClock) {
+              LongUnaryOperator eventClock, GateLimits limits) {
         this.spec = spec;
         this.dedupStoreName = dedupStoreName;
         this.dedupRetentionMs = dedupRetention.toMillis();
@@ -70,12 +73,16 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         this.metrics = metrics;
         this.catchUp = catchUp;
         this.eventClock = eventClock;
+        this.limits = limits;
     }
 
     @Override
     public void init(ProcessorContext<String, Gated<E>> context) {
         this.context = context;
         this.seen = context.getStateStore(dedupStoreName);
+        // Rebuilt from the store on every (re-)initialisation, as the store may have been rolled back.
+        this.known = new KnownKeys(context.getStateStore(spec.name() + "-known-keys"), limits, dedupRetentionMs);
+        context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, now -> known.forgetOld());
         // Kafka Streams re-initialises the same processor when it revives a task (after an aborted
         // transaction it re-reads from the committed offsets): what was seen since is void.
         this.progress = Long.MIN_VALUE;
@@ -85,6 +92,8 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         this.partition = new TopicPartition(spec.topic(), context.taskId().partition());
         this.source = Envelope.source(partition.topic(), partition.partition());
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        // After the progress punctuation (same interval, scheduled later): keep what it reported.
+        context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, now -> known.reported(progress));
     }
 
     @Override
@@ -102,6 +111,13 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
             return;
         }
         metrics.recordIn(meta.topic());
+        // Before decoding: a record this large could not be forwarded to the repartition topic.
+        int size = RecordCopies.size(record.key(), record.value(), record.headers());
+        if (size > limits.maxRecordBytes()) {
+            reject(record, meta, new Validation.Rejection("too_large", "record is " + size + " bytes (key + value + "
+                    + "headers), more than input.max.record.bytes (" + limits.maxRecordBytes() + ")"));
+            return;
+        }
         E event;
         try {
             event = spec.decoder().deserialize(meta.topic(), record.value());
@@ -138,14 +154,40 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
             }
             metrics.duplicate(meta.topic());
         } else {
+            Optional<Validation.Rejection> unknown = known.admit(spec.region().apply(event), spec.route().apply(event),
+                    eventTime);
+            if (unknown.isPresent()) {
+                reject(record, meta, unknown.get());
+                return;
+            }
             if (first == null) {
                 seen.put(eventId, SeenEvent.of(meta.offset(), content).encode(), eventTime);
             }
             Envelope.Data data = new Envelope.Data(source, meta.offset(), eventTime, record.key(), record.value());
             context.forward(new Record<String, Gated<E>>(null, new Gated.Accepted<>(event, data), eventTime,
-                    record.headers()));
+                    atRisk(event, eventTime) ? withFamilies(record.headers(), spec.families().apply(event))
+                            : record.headers()));
         }
         observeProgress(eventTime, record.timestamp());
+        known.reported(progress);
+    }
+
+    /**
+     * Whether this partition had already passed the event's hour end + grace: only then can a KPI
+     * family find it late, as no family's watermark is ahead of what this gate reported (also
+     * before a restart, hence the stored maximum).
+     */
+    private boolean atRisk(E event, long eventTime) {
+        return spec.families().apply(event) != null
+                && TimeWindows.isClosed(TimeWindows.hourOf(eventTime) + TimeWindows.HOUR_MS, limits.windowGraceMs(),
+                Math.max(progress, known.reported()));
+    }
+
+    /** The record's headers plus the families that will report on it (see {@link LateCollector}). */
+    private static Headers withFamilies(Headers original, String families) {
+        Headers headers = new RecordHeaders(original.toArray());
+        add(headers, RecordHeaderNames.LATE_FAMILIES, families);
+        return headers;
     }
 
     /** The first sighting of the event id within the dedup retention around its time, or null. */
@@ -192,15 +234,17 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
 
     private void reject(Record<byte[], byte[]> record, RecordMetadata meta, Validation.Rejection rejection) {
         metrics.dlq(meta.topic(), rejection.code());
-        Headers headers = new RecordHeaders(record.headers().toArray());
+        Headers headers = new RecordHeaders();
         add(headers, RecordHeaderNames.SOURCE_TOPIC, meta.topic());
         add(headers, RecordHeaderNames.SOURCE_PARTITION, Integer.toString(meta.partition()));
         add(headers, RecordHeaderNames.SOURCE_OFFSET, Long.toString(meta.offset()));
         add(headers, RecordHeaderNames.APPLICATION_ID, context.applicationId());
         add(headers, RecordHeaderNames.DLQ_REASON_CODE, rejection.code());
         add(headers, RecordHeaderNames.DLQ_REASON, rejection.message());
-        context.forward(new Record<String, Gated<E>>(null, new Gated.Rejected<>(record.key(), record.value()),
-                record.timestamp(), headers));
+        RecordCopies.Copy copy = RecordCopies.fit(record.key(), record.value(), record.headers(), headers,
+                limits.maxRecordBytes());
+        context.forward(new Record<String, Gated<E>>(null, new Gated.Rejected<>(copy.key(), copy.value()),
+                record.timestamp(), copy.headers()));
     }
 
     private static boolean isEndOfInput(Headers headers) {

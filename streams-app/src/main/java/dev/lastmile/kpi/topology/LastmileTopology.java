@@ -70,17 +70,23 @@ public final class LastmileTopology {
         SpecificAvroDeserializer<SurveyResponse> surveyDecoder =
                 new SpecificAvroDeserializer<>(SurveyResponse.getClassSchema(), options.registry());
 
+        Map<String, KStream<String, LateVerdict>> late = new java.util.LinkedHashMap<>();
         Validation rules = new Validation(new Validation.Limits(config.inputMinEventTime(), config.inputMaxFuture()));
         KStream<String, Gated<DeliveryEvent>> deliveries = gate(builder, config, options, topics,
                 new InputSpec<>("delivery", deliveryTopic, deliveryDecoder,
-                        rules::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli(),
+                        DeliveryEvent::getRegion, DeliveryEvent::getRouteId,
+                        e -> DeliveryCounts.isTerminal(e.getStatus())
+                                ? DeliveryKpiWindows.NAME + "," + RouteComplaintWindows.NAME : null));
         KStream<String, Gated<TicketEvent>> tickets = gate(builder, config, options, topics,
                 new InputSpec<>("ticket", ticketTopic,
                         new SpecificAvroDeserializer<>(TicketEvent.getClassSchema(), options.registry()),
-                        rules::ticket, TicketEvent::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::ticket, TicketEvent::getEventId, e -> e.getEventTime().toEpochMilli(),
+                        TicketEvent::getRegion, e -> null, e -> ""));
         KStream<String, Gated<SurveyResponse>> surveys = gate(builder, config, options, topics,
                 new InputSpec<>("survey", surveyTopic, surveyDecoder,
-                        rules::survey, SurveyResponse::getEventId, e -> e.getEventTime().toEpochMilli()));
+                        rules::survey, SurveyResponse::getEventId, e -> e.getEventTime().toEpochMilli(),
+                        SurveyResponse::getRegion, e -> null, e -> ExperienceKpiWindows.NAME));
 
         // Delivery KPIs: terminal events by region.
         KStream<String, Envelope> terminalByRegion = deliveries
@@ -97,7 +103,7 @@ public final class LastmileTopology {
 
         KStream<String, DeliveryKpi> deliveryKpis = windowed(builder, config, options, topics,
                 repartition(terminalByRegion, DeliveryKpiWindows.NAME + "-by-region", 0),
-                new DeliveryKpiWindows(deliveryDecoder), topics.kpiDelivery(), sources(deliveryTopic, options));
+                new DeliveryKpiWindows(deliveryDecoder), topics.kpiDelivery(), sources(deliveryTopic, options), late);
         alerts(builder, config, options, topics, DeliveryKpiWindows.NAME, deliveryKpis,
                 k -> k.getFinal$() && k.getWindow() == WindowKind.HOURLY ? AlertRules.of(k) : List.of());
 
@@ -107,7 +113,7 @@ public final class LastmileTopology {
                         : KeyValue.pair(k, (Envelope) ((Gated.Progress<SurveyResponse>) v).marker()),
                 Named.as("experience-kpi-key-by-region"));
         windowed(builder, config, options, topics, repartition(surveysByRegion, ExperienceKpiWindows.NAME + "-by-region", 0),
-                new ExperienceKpiWindows(surveyDecoder), topics.kpiExperience(), sources(surveyTopic, options));
+                new ExperienceKpiWindows(surveyDecoder), topics.kpiExperience(), sources(surveyTopic, options), late);
 
         // Support KPIs: each ticket's lifecycle, then its facts by region.
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -122,7 +128,7 @@ public final class LastmileTopology {
                         : ((TicketOutput.Progress) v).marker(), Named.as("support-kpi-envelope"));
         KStream<String, SupportKpi> supportKpis = windowed(builder, config, options, topics,
                 repartition(supportFacts, SupportKpiWindows.NAME + "-by-region", 0),
-                new SupportKpiWindows(), topics.kpiSupport(), sources(ticketTopic, options));
+                new SupportKpiWindows(), topics.kpiSupport(), sources(ticketTopic, options), late);
         alerts(builder, config, options, topics, SupportKpiWindows.NAME, supportKpis,
                 k -> k.getFinal$() && k.getWindow() == WindowKind.HOURLY && k.getCategory() == null
                         ? AlertRules.of(k) : List.of());
@@ -157,7 +163,27 @@ public final class LastmileTopology {
         Set<String> routeSources = new java.util.TreeSet<>(sources(deliveryTopic, options));
         IntStream.range(0, deliveryPartitions).forEach(p -> routeSources.add(ComplaintAttributionProcessor.SOURCE_PREFIX + p));
         windowed(builder, config, options, topics, repartition(routeObservations, RouteComplaintWindows.NAME + "-by-region", 0),
-                new RouteComplaintWindows(config.routeMinDeliveries()), topics.kpiRouteComplaints(), routeSources);
+                new RouteComplaintWindows(config.routeMinDeliveries()), topics.kpiRouteComplaints(), routeSources, late);
+
+        // One late copy per input record, naming every family that missed it (see LateCollector).
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateCollector.STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        // Repartitioned only now, after every other stage: the new sub-topology comes last, so the
+        // existing ones keep their numbers (task ids, and with them the state directories).
+        KStream<String, LateVerdict> verdicts = null;
+        int merged = 0;
+        for (Map.Entry<String, KStream<String, LateVerdict>> family : late.entrySet()) {
+            KStream<String, LateVerdict> byRecord = family.getValue().repartition(Repartitioned
+                    .<String, LateVerdict>as(family.getKey() + "-late-verdicts").withKeySerde(Serdes.String())
+                    .withValueSerde(new LateVerdict.VerdictSerde())
+                    // The same count for every family: one record's verdicts meet in one task.
+                    .withNumberOfPartitions(deliveryPartitions));
+            verdicts = verdicts == null ? byRecord : verdicts.merge(byRecord, Named.as("late-verdicts-merge-" + ++merged));
+        }
+        verdicts.process(() -> new LateCollector(config.inputMaxRecordBytes(), config.windowGrace(), options.metrics()),
+                        Named.as("late-copies"), LateCollector.STORE)
+                .processValues(OriginalTimestamp::new, Named.as("late-copies-timestamp"))
+                .to(topics.lateEvents().name(), topics.lateEvents().produced("late-copies-sink"));
         return builder.build();
     }
 
@@ -180,13 +206,16 @@ public final class LastmileTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(dedupStore, config.dedupRetention(), Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of("message.timestamp.type", "LogAppendTime")));
+        String knownStore = spec.name() + "-known-keys";
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(knownStore),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         KStream<String, Gated<E>> gated = builder
                 .stream(spec.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(spec.name() + "-source"))
                 .process(() -> new InputGate<>(spec, dedupStore, config.dedupRetention(), config.markerInterval(),
                         config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp(),
-                        options.eventClock()),
-                        Named.as(spec.name() + "-gate"), dedupStore);
+                        options.eventClock(), GateLimits.of(config)),
+                        Named.as(spec.name() + "-gate"), dedupStore, knownStore);
         Map<String, KStream<String, Gated<E>>> branches = gated.split(Named.as(spec.name() + "-"))
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
                         .map((k, v) -> KeyValue.pair(((Gated.Rejected<E>) v).rawKey(), ((Gated.Rejected<E>) v).rawValue()),
@@ -211,7 +240,7 @@ public final class LastmileTopology {
                                                              TopologyOptions options, Topics topics,
                                                              KStream<String, Envelope> keyed,
                                                              WindowedKpi<E, A, OUT> kpi, Topic<String, OUT> output,
-                                                             Set<String> sources) {
+                                                             Set<String> sources, Map<String, KStream<String, LateVerdict>> late) {
         String bucketStore = WindowedKpiProcessor.bucketStore(kpi.name());
         String progressStore = WindowedKpiProcessor.progressStore(kpi.name());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bucketStore),
@@ -223,11 +252,9 @@ public final class LastmileTopology {
                                 config.commitInterval(), sources, options.metrics()),
                         Named.as(kpi.name() + "-windows"), bucketStore, progressStore)
                 .split(Named.as(kpi.name() + "-"))
-                .branch((k, v) -> v instanceof WindowOutput.Late<OUT>, Branched.withConsumer(late -> late
-                        .map((k, v) -> KeyValue.pair(((WindowOutput.Late<OUT>) v).rawKey(),
-                                ((WindowOutput.Late<OUT>) v).rawValue()), Named.as(kpi.name() + "-late-record"))
-                        .processValues(OriginalTimestamp::new, Named.as(kpi.name() + "-late-timestamp"))
-                        .to(topics.lateEvents().name(), topics.lateEvents().produced(kpi.name() + "-late-sink")),
+                .branch((k, v) -> v instanceof WindowOutput.Late<OUT>, Branched.withConsumer(verdicts -> late.put(kpi.name(),
+                        verdicts.map((k, v) -> KeyValue.pair(((WindowOutput.Late<OUT>) v).verdict().origin(),
+                                ((WindowOutput.Late<OUT>) v).verdict()), Named.as(kpi.name() + "-late-verdict"))),
                         "late"))
                 .defaultBranch(Branched.as("kpi"));
         KStream<String, OUT> kpis = branches.get(kpi.name() + "-kpi")

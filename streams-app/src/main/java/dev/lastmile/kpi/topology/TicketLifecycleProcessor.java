@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -58,9 +61,19 @@ final class TicketLifecycleProcessor implements Processor<String, Gated<TicketEv
         TicketLifecycle state = tickets.get(e.getTicketId());
         TicketLifecycle.Step step = (state == null ? TicketLifecycle.start(e) : state).apply(e);
         tickets.put(e.getTicketId(), step.state());
+        boolean isComplaint = step.firstOpened() && RouteObservation.isComplaint(e.getCategory()) && e.getDeliveryId() != null;
+        if (record.headers().lastHeader(RecordHeaderNames.LATE_FAMILIES) != null) {
+            // At risk of being late (see LateCollector): name the families this event is sent to.
+            record.headers().remove(RecordHeaderNames.LATE_FAMILIES);
+            String families = Stream.of(step.fact().isPresent() ? SupportKpiWindows.NAME : null,
+                    isComplaint ? RouteComplaintWindows.NAME : null).filter(Objects::nonNull).collect(Collectors.joining(","));
+            if (!families.isEmpty()) {
+                InputGate.add(record.headers(), RecordHeaderNames.LATE_FAMILIES, families);
+            }
+        }
         step.fact().ifPresent(fact -> context.forward(record.withKey(fact.region())
                 .withValue(new TicketOutput.Fact(fact.region(), accepted.envelope().withPayload(fact.encode())))));
-        if (step.firstOpened() && RouteObservation.isComplaint(e.getCategory()) && e.getDeliveryId() != null) {
+        if (isComplaint) {
             RouteObservation complaint = RouteObservation.complaint(e.getRegion(), e.getCategory());
             context.forward(record.withKey(e.getDeliveryId()).withValue(new TicketOutput.Complaint(e.getDeliveryId(),
                     accepted.envelope().withPayload(complaint.encode()))));

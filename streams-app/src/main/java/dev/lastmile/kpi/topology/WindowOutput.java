@@ -6,6 +6,7 @@ public sealed interface WindowOutput<OUT> {
     record Kpi<OUT>(String key, OUT value) implements WindowOutput<OUT> {
     }
 
-    record Late<OUT>(byte[] rawKey, byte[] rawValue) implements WindowOutput<OUT> {
+    /** The family's verdict on a record that missed a closed window, or on one its gate flagged at risk. */
+    record Late<OUT>(LateVerdict verdict) implements WindowOutput<OUT> {
     }
 }

@@ -9,7 +9,6 @@ import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.watermark.Envelope;
 import dev.lastmile.kpi.watermark.WatermarkTracker;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -38,9 +35,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * While windows are open, changed ones are emitted as {@code final=false} on each wall-clock
  * punctuation (the commit interval).
  *
- * <p>An event whose hourly window is closed is late: it goes to the late-events topic. If some
- * rolling windows containing it are still open it counts in those (header
- * {@code lastmile.late.counted-in-rolling=true}); if all are closed it counts nowhere.
+ * <p>An event whose hourly window is closed is late: its verdict goes to the late collector, which
+ * writes one copy per record to the late-events topic. If some rolling windows containing it are
+ * still open it counts in those ({@code countedInRolling}); if all are closed it counts nowhere. An
+ * event its gate flagged at risk of being late gets a verdict even when it counted, so the
+ * collector knows when every family it was sent to has judged it.
  */
 final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelope, String, WindowOutput<OUT>> {
 
@@ -141,27 +140,23 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
         }
         if (TimeWindows.isClosed(hour + HOUR_MS, graceMs, watermark)) {
             late(record, data, hour, watermark, true);
+        } else if (record.headers().lastHeader(RecordHeaderNames.LATE_FAMILIES) != null) {
+            counted(record, data, hour, watermark);
         }
     }
 
     private void late(Record<String, Envelope> record, Envelope.Data data, long hour, long watermark,
                       boolean countedInRolling) {
-        metrics.late(kpi.name());
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        int colon = data.source().lastIndexOf(':');
-        InputGate.add(headers, RecordHeaderNames.SOURCE_TOPIC, data.source().substring(0, colon));
-        InputGate.add(headers, RecordHeaderNames.SOURCE_PARTITION, data.source().substring(colon + 1));
-        InputGate.add(headers, RecordHeaderNames.SOURCE_OFFSET, Long.toString(data.offset()));
-        InputGate.add(headers, RecordHeaderNames.LATE_KPI, kpi.name());
-        InputGate.add(headers, RecordHeaderNames.LATE_WATERMARK, Instant.ofEpochMilli(watermark).toString());
-        InputGate.add(headers, RecordHeaderNames.LATE_COUNTED_IN_ROLLING, Boolean.toString(countedInRolling));
-        InputGate.add(headers, RecordHeaderNames.LATE_REASON, "event_time " + Instant.ofEpochMilli(data.eventTimeMs())
-                + " falls in the hourly window ending " + Instant.ofEpochMilli(hour + HOUR_MS)
-                + ", closed when the watermark passed end + grace (" + Duration.ofMillis(graceMs) + ")"
-                + (countedInRolling ? "; still counted in the rolling 24h windows that were open"
-                : "; every window containing it was closed"));
-        context.forward(new Record<String, WindowOutput<OUT>>(null,
-                new WindowOutput.Late<>(data.rawKey(), data.rawValue()), record.timestamp(), headers));
+        context.forward(new Record<String, WindowOutput<OUT>>(null, new WindowOutput.Late<>(new LateVerdict(kpi.name(),
+                true, countedInRolling, watermark, data.eventTimeMs(), hour + HOUR_MS, data.source(), data.offset(),
+                data.rawKey(), data.rawValue())), record.timestamp(), record.headers()));
+    }
+
+    /** The "counted" verdict on a record its gate flagged at risk, which the late collector waits for. */
+    private void counted(Record<String, Envelope> record, Envelope.Data data, long hour, long watermark) {
+        context.forward(new Record<String, WindowOutput<OUT>>(null, new WindowOutput.Late<>(new LateVerdict(kpi.name(),
+                false, false, watermark, data.eventTimeMs(), hour + HOUR_MS, data.source(), data.offset(), null, null)),
+                record.timestamp(), record.headers()));
     }
 
     /** Moves the watermark and emits the final record of every window that closed. */

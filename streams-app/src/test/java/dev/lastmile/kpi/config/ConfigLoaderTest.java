@@ -109,6 +109,48 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldStopOnADurationBeyondTenYearsWithOneMessageInsteadOfAnOverflow() {
+        for (String huge : new String[] {"999999999999d", "99999999999999999999d", "PT2562047788015215H"}) {
+            assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("window.grace", huge)).load())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("Setting window.grace='" + huge + "' (from command line) is invalid. Fix: give a"
+                            + " duration >= 0 and at most 3650d, such as 500ms, 30s, 15m, 1h or 7d.");
+        }
+        assertThat(ConfigLoader.defaults().overrides(Map.of("dedup.retention", "3650d")).load().dedupRetention())
+                .isEqualTo(Duration.ofDays(3650));
+    }
+
+    @Test
+    void shouldNameTheKafkaSettingItsOriginAndTheFixWhenKafkaWouldRejectIt() {
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("kafka.num.standby.replicas", "abc")).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Setting kafka.num.standby.replicas='abc' (from command line) is invalid: "
+                        + "Invalid value abc for configuration num.standby.replicas")
+                .hasMessageContaining("Fix: give a value Kafka accepts for num.standby.replicas");
+        assertThatThrownBy(() -> ConfigLoader.defaults().environment(Map.of("LASTMILE_KAFKA_SECURITY_PROTOCOL",
+                "SASL_SSLX")).load()).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Setting kafka.security.protocol='SASL_SSLX' (from environment variable "
+                        + "LASTMILE_KAFKA_SECURITY_PROTOCOL) is invalid");
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("kafka.consumer.auto.offset.reset",
+                "sometimes")).load()).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Setting kafka.consumer.auto.offset.reset='sometimes' (from command line)");
+    }
+
+    @Test
+    void shouldKeepTheRecordBoundAtLeast64KiBBelowTheProducersRequestSize() {
+        PipelineConfig defaults = ConfigLoader.defaults().load();
+        assertThat(defaults.inputMaxRecordBytes()).isEqualTo(512 * 1024);
+        assertThat(defaults.inputMaxRegions()).isEqualTo(1000);
+        assertThat(defaults.inputMaxRoutesPerRegion()).isEqualTo(2000);
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("input.max.record.bytes", "1000000")).load())
+                .hasMessageContaining("input.max.record.bytes='1000000'")
+                .hasMessageContaining("from 1024 to " + (1024 * 1024 - 64 * 1024));
+        PipelineConfig larger = ConfigLoader.defaults().overrides(Map.of("input.max.record.bytes", "1000000",
+                "kafka.producer.max.request.size", "2097152")).load();
+        assertThat(larger.inputMaxRecordBytes()).isEqualTo(1_000_000);
+    }
+
+    @Test
     void shouldRefuseAtLeastOnceForRunBecauseACrashCouldDropRecordsAsDuplicates() {
         Map<String, String> cluster = Map.of("bootstrap.servers", "k:9092", "schema.registry.url", "http://r:8081");
         for (Map<String, String> guarantee : java.util.List.of(Map.of("processing.guarantee", "at_least_once"),

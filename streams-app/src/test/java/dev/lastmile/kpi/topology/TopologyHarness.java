@@ -67,6 +67,11 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Map<String, String> overrides) {
+        this(overrides, Map.of());
+    }
+
+    /** {@code partitions}: partition counts of input topics (default 1); only partition 0 is fed. */
+    TopologyHarness(Map<String, String> overrides, Map<String, Integer> partitions) {
         try {
             stateDir = Files.createTempDirectory("lastmile-ttd-");
         } catch (java.io.IOException e) {
@@ -78,7 +83,7 @@ final class TopologyHarness implements AutoCloseable {
         config = ConfigLoader.defaults().overrides(settings).load();
         SchemaRegistryClient registry = MockSchemaRegistry.forScope(scope);
         topics = Topics.of(config.topics(), registry);
-        TopologyOptions options = new TopologyOptions(registry, metrics, Map.of(), false);
+        TopologyOptions options = new TopologyOptions(registry, metrics, partitions, false);
         driver = new TopologyTestDriver(LastmileTopology.build(config, options), config.streamsProperties(), WALL_CLOCK);
         deliveries = driver.createInputTopic(topics.deliveryEvents().name(), Serdes.String().serializer(),
                 topics.deliveryEvents().valueSerde().serializer());

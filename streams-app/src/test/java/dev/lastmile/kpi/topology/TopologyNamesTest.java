@@ -37,12 +37,13 @@ class TopologyNamesTest {
         }
         assertThat(stores).containsExactlyInAnyOrder(
                 "delivery-dedup", "ticket-dedup", "survey-dedup", "ticket-lifecycle",
+                "delivery-known-keys", "ticket-known-keys", "survey-known-keys",
                 "delivery-kpi-buckets", "delivery-kpi-progress", "delivery-kpi-alert-state",
                 "experience-kpi-buckets", "experience-kpi-progress",
                 "support-kpi-buckets", "support-kpi-progress", "support-kpi-alert-state",
                 "route-complaints-buckets", "route-complaints-progress",
                 "complaint-join-routes", "complaint-join-pending", "complaint-join-progress",
-                "kpi-targets");
+                "late-copies-pending", "kpi-targets");
 
         Set<String> repartitions = new TreeSet<>();
         Matcher r = Pattern.compile("([a-z-]+-repartition)").matcher(description);
@@ -52,6 +53,29 @@ class TopologyNamesTest {
         assertThat(repartitions).containsExactlyInAnyOrder(
                 "delivery-kpi-by-region-repartition", "experience-kpi-by-region-repartition",
                 "support-kpi-by-region-repartition", "complaints-by-delivery-repartition",
-                "route-complaints-by-region-repartition");
+                "route-complaints-by-region-repartition", "delivery-kpi-late-verdicts-repartition",
+                "experience-kpi-late-verdicts-repartition", "support-kpi-late-verdicts-repartition",
+                "route-complaints-late-verdicts-repartition");
+    }
+
+    @Test
+    void shouldKeepTheNumberOfEverySubTopologyAsNewOnesComeLast() {
+        // Sub-topology numbers are the first half of task ids, which name the state directories:
+        // a stage added in the middle would renumber every later one on upgrade.
+        String description = LastmileTopology.build(ConfigLoader.defaults().load(), new TopologyOptions(
+                MockSchemaRegistry.forScope("names-test"), PipelineMetrics.inMemory(), Map.of(), false))
+                .describe().toString();
+        Map<String, String> firstSourceOf = new java.util.LinkedHashMap<>();
+        Matcher m = Pattern.compile("Sub-topology: (\\d+)[^\\n]*\\n\\s+Source: (\\S+)").matcher(description);
+        while (m.find()) {
+            firstSourceOf.put(m.group(1), m.group(2));
+        }
+        assertThat(firstSourceOf).containsExactly(Map.entry("0", "delivery-source"), Map.entry("1", "ticket-source"),
+                Map.entry("2", "survey-source"), Map.entry("3", "kpi-targets-source-source"),
+                Map.entry("4", "delivery-kpi-by-region-repartition-source"),
+                Map.entry("5", "experience-kpi-by-region-repartition-source"),
+                Map.entry("6", "support-kpi-by-region-repartition-source"),
+                Map.entry("7", "route-complaints-by-region-repartition-source"),
+                Map.entry("8", "delivery-kpi-late-verdicts-repartition-source"));
     }
 }

@@ -1,0 +1,155 @@
+package dev.lastmile.kpi.topology;
+
+import dev.lastmile.kpi.kpi.Validation;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The regions (and, on deliveries, the routes of each region) one gate task has admitted, so a
+ * flood of new names cannot blow up the window stores, the KPI topics or /metrics (every region is
+ * a label). Kept in the task's changelogged store: the same set wherever the task runs and after
+ * any restart. Bounded per gate task (one input partition), which needs no coordination between
+ * tasks and still bounds the whole: at most partitions x {@code maxRegions} regions per input topic.
+ * Names not seen for {@code retention} of event time are forgotten, so retired ones free their place.
+ *
+ * <p>Store keys: {@code R|<region>} and {@code T|<region>|<route>} ('|' is rejected in names).
+ * Values: a version byte, then the last event time seen (epoch millis). The same store keeps, under
+ * {@code P}, the highest progress the gate has reported downstream ({@link #reported()}), which the
+ * gate's in-memory progress forgets on a restart.
+ */
+final class KnownKeys {
+
+    private static final byte VERSION = 1;
+    private static final String REPORTED_KEY = "P";
+    /** Last-seen times move in steps of an hour: one store write per name and hour, not per record. */
+    private static final long STEP_MS = 3_600_000L;
+
+    private final KeyValueStore<String, byte[]> store;
+    private final GateLimits limits;
+    private final long retentionMs;
+    private final Map<String, Long> regions = new HashMap<>();
+    private final Map<String, Integer> routesPerRegion = new HashMap<>();
+    private long newest = Long.MIN_VALUE;
+    private long reported = Long.MIN_VALUE;
+
+    KnownKeys(KeyValueStore<String, byte[]> store, GateLimits limits, long retentionMs) {
+        this.store = store;
+        this.limits = limits;
+        this.retentionMs = retentionMs;
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> e = it.next();
+                long seen = decode(e.value);
+                newest = e.key.equals(REPORTED_KEY) ? newest : Math.max(newest, seen);
+                if (e.key.equals(REPORTED_KEY)) {
+                    reported = seen;
+                    continue;
+                }
+                if (e.key.startsWith("R|")) {
+                    regions.put(e.key.substring(2), seen);
+                } else {
+                    routesPerRegion.merge(regionOfRoute(e.key), 1, Integer::sum);
+                }
+            }
+        }
+    }
+
+    /** Admits the record's region (and route, when not null), or says why not; nothing changes then. */
+    Optional<Validation.Rejection> admit(String region, String route, long eventTime) {
+        Long regionSeen = regions.get(region);
+        if (regionSeen == null && regions.size() >= limits.maxRegions()) {
+            return Optional.of(new Validation.Rejection("too_many_regions", "region \"" + region + "\" would be "
+                    + "region " + (regions.size() + 1) + " of this input partition, more than input.max.regions ("
+                    + limits.maxRegions() + ")"));
+        }
+        String routeKey = route == null ? null : "T|" + region + "|" + route;
+        byte[] routeSeen = routeKey == null ? null : store.get(routeKey);
+        int routes = routesPerRegion.getOrDefault(region, 0);
+        if (routeKey != null && routeSeen == null && routes >= limits.maxRoutesPerRegion()) {
+            return Optional.of(new Validation.Rejection("too_many_routes", "route_id \"" + route + "\" would be route "
+                    + (routes + 1) + " of region \"" + region + "\" on this input partition, more than "
+                    + "input.max.routes.per.region (" + limits.maxRoutesPerRegion() + ")"));
+        }
+        newest = Math.max(newest, eventTime);
+        if (regionSeen == null || eventTime >= regionSeen + STEP_MS) {
+            regions.put(region, eventTime);
+            store.put("R|" + region, encode(eventTime));
+        }
+        if (routeKey != null && (routeSeen == null || eventTime >= decode(routeSeen) + STEP_MS)) {
+            if (routeSeen == null) {
+                routesPerRegion.merge(region, 1, Integer::sum);
+            }
+            store.put(routeKey, encode(eventTime));
+        }
+        return Optional.empty();
+    }
+
+    /** Forgets names whose last event is more than the retention before the newest event seen. */
+    void forgetOld() {
+        if (newest == Long.MIN_VALUE) {
+            return;
+        }
+        long cutoff = newest - retentionMs;
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> e = it.next();
+                if (!e.key.equals(REPORTED_KEY) && decode(e.value) < cutoff) {
+                    old.add(e.key);
+                }
+            }
+        }
+        for (String key : old) {
+            store.delete(key);
+            if (key.startsWith("R|")) {
+                regions.remove(key.substring(2));
+            } else {
+                routesPerRegion.computeIfPresent(regionOfRoute(key), (r, n) -> n > 1 ? n - 1 : null);
+            }
+        }
+    }
+
+    /**
+     * The highest progress this partition has reported downstream, including before a restart:
+     * no KPI family's watermark can be ahead of it (see {@link LateCollector}).
+     */
+    long reported() {
+        return reported;
+    }
+
+    /** Remembers the gate's progress when it is higher than any before (cached: one write a commit). */
+    void reported(long progress) {
+        if (progress > reported) {
+            reported = progress;
+            store.put(REPORTED_KEY, encode(progress));
+        }
+    }
+
+    int regions() {
+        return regions.size();
+    }
+
+    private static String regionOfRoute(String key) {
+        return key.substring(2, key.indexOf('|', 2));
+    }
+
+    static byte[] encode(long lastSeen) {
+        return ByteBuffer.allocate(9).put(VERSION).putLong(lastSeen).array();
+    }
+
+    static long decode(byte[] value) {
+        if (value == null || value.length != 9 || value[0] != VERSION) {
+            throw new SerializationException("known-keys entry of an unknown format (version "
+                    + (value == null || value.length == 0 ? "none" : value[0]) + ")");
+        }
+        return ByteBuffer.wrap(value, 1, 8).getLong();
+    }
+}
