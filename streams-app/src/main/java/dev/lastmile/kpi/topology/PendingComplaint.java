@@ -1,5 +1,8 @@
 package dev.lastmile.kpi.topology;
 
+import static dev.lastmile.kpi.watermark.EnvelopeSerde.getBytes;
+import static dev.lastmile.kpi.watermark.EnvelopeSerde.putBytes;
+
 import dev.lastmile.kpi.watermark.Envelope;
 import dev.lastmile.kpi.watermark.EnvelopeSerde;
 import java.nio.ByteBuffer;
@@ -64,23 +67,5 @@ record PendingComplaint(String deliveryId, Envelope.Data data, Headers headers) 
         Envelope.Data data = (Envelope.Data) ENVELOPES.deserializer()
                 .deserialize(ComplaintAttributionProcessor.PENDING_STORE, envelope);
         return new PendingComplaint(id, data, headers);
-    }
-
-    private static void putBytes(ByteBuffer out, byte[] b) {
-        if (b == null) {
-            out.putInt(-1);
-        } else {
-            out.putInt(b.length).put(b);
-        }
-    }
-
-    private static byte[] getBytes(ByteBuffer in) {
-        int length = in.getInt();
-        if (length < 0) {
-            return null;
-        }
-        byte[] b = new byte[length];
-        in.get(b);
-        return b;
     }
 }

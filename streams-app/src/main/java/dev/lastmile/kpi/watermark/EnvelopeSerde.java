@@ -68,7 +68,8 @@ public final class EnvelopeSerde implements Serde<Envelope> {
         }
     }
 
-    private static void putBytes(ByteBuffer out, byte[] b) {
+    /** A length-prefixed byte array (-1 for null), the field format of every internal payload. */
+    public static void putBytes(ByteBuffer out, byte[] b) {
         if (b == null) {
             out.putInt(-1);
         } else {
@@ -76,7 +77,8 @@ public final class EnvelopeSerde implements Serde<Envelope> {
         }
     }
 
-    private static byte[] getBytes(ByteBuffer in) {
+    /** Reads what {@link #putBytes} wrote. */
+    public static byte[] getBytes(ByteBuffer in) {
         int length = in.getInt();
         if (length < 0) {
             return null;
