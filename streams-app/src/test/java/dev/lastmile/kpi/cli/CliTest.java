@@ -22,7 +22,7 @@ class CliTest {
 
     @Test
     void shouldStopRunWithOneLineNamingTheMissingSetting() {
-        String err = capture(() -> assertThat(Main.execute("run")).isEqualTo(2), false);
+        String err = capture(() -> assertThat(Main.execute("run", "--set", "http.port=0")).isEqualTo(2), false);
         assertThat(err.strip()).startsWith("lastmile-kpi: Setting bootstrap.servers is not set")
                 .doesNotContain("Exception").hasLineCount(1);
     }
@@ -34,7 +34,7 @@ class CliTest {
             closedPort = s.getLocalPort();
         }
         // No broker listens at the bootstrap address either: the registry is checked first.
-        String err = capture(() -> assertThat(Main.execute("run", "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
+        String err = capture(() -> assertThat(Main.execute("run", "--set", "http.port=0", "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
                 "--set", "schema.registry.url=http://127.0.0.1:" + closedPort)).isEqualTo(2), false);
         assertThat(err.strip()).startsWith("lastmile-kpi: Schema registry schema.registry.url=http://127.0.0.1:"
                 + closedPort + " is unreachable").contains("Fix:").hasLineCount(1);

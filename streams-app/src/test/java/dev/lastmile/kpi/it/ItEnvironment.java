@@ -70,6 +70,7 @@ final class ItEnvironment implements AutoCloseable {
         settings.put("schema.registry.url", "mock://" + scope);
         settings.put("state.dir", stateDir.toString());
         settings.put("commit.interval", "200ms");
+        settings.put("http.port", "0"); // an in-process `run` must never hold a fixed port for the JVM
         settings.put("kafka.consumer.session.timeout.ms", "10000");
         settings.putAll(overrides);
         this.settings = Map.copyOf(settings);
@@ -123,6 +124,10 @@ final class ItEnvironment implements AutoCloseable {
                             List<String> jvmOptions, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path")));
+        // Kafka Streams warns about a state.dir inside java.io.tmpdir; wherever the checkout and the
+        // test's state directory are (a CI clone may live in /tmp), the process gets a temp
+        // directory of its own, so a clean run logs no warning about where a test put its state.
+        command.add("-Djava.io.tmpdir=" + Files.createTempDirectory("lastmile-run-tmp-"));
         command.addAll(jvmOptions);
         command.addAll(List.of("dev.lastmile.kpi.cli.Main", "run"));
         Map<String, String> all = new java.util.TreeMap<>(settings);

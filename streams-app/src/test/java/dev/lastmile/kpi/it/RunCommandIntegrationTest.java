@@ -40,7 +40,8 @@ class RunCommandIntegrationTest {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int code;
             try {
-                code = Main.execute("run", "--set", "bootstrap.servers=" + env.config.bootstrapServers(),
+                code = Main.execute("run", "--set", "http.port=0", // never a fixed port in tests
+                        "--set", "bootstrap.servers=" + env.config.bootstrapServers(),
                         "--set", "schema.registry.url=mock://" + env.scope,
                         "--set", "topic.delivery-events=" + env.config.topics().deliveryEvents(),
                         "--set", "topic.ticket-events=" + env.config.topics().ticketEvents(),
