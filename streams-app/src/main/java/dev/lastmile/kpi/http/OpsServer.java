@@ -23,6 +23,7 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class OpsServer implements AutoCloseable {
 
     private final HttpServer server;
+    private volatile boolean serving;
 
     private OpsServer(HttpServer server) {
         this.server = server;
@@ -86,6 +87,7 @@ public final class OpsServer implements AutoCloseable {
                     pipeline.state() + registryProblem.map(p -> ", not ready: " + p).orElse("") + "\n");
         });
         server.start();
+        serving = true;
         return this;
     }
 
@@ -99,6 +101,11 @@ public final class OpsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!serving) {
+            // The JDK's HttpServer releases its port only from its dispatcher: a server bound but
+            // never started (start-up failed after the port was taken) must be started to let go.
+            server.start();
+        }
         server.stop(0);
     }
 }
