@@ -116,8 +116,17 @@ class SimulatorPipelineIntegrationTest {
                 experience = env.readUntil(env.topics.kpiExperience().name(), Serdes.String().deserializer(),
                         env.topics.kpiExperience().valueSerde().deserializer(),
                         read -> hourlyFinals(read).size() >= expectedSurveys.size(), Duration.ofSeconds(120));
-                routes = env.readAll(env.topics.kpiRouteComplaints().name(), Serdes.String().deserializer(),
-                        env.topics.kpiRouteComplaints().valueSerde().deserializer());
+                // The route stage closes after the complaint join has reported its own progress: wait
+                // for each region's last rolling window, not just for what is there now.
+                long lastEnd = expectedDeliveries.windows.keySet().stream().filter(k -> k.contains("|ROLLING_24H|"))
+                        .mapToLong(k -> Long.parseLong(k.substring(k.lastIndexOf('|') + 1)) + 24 * ExpectedDeliveryKpis.HOUR)
+                        .max().orElseThrow();
+                routes = env.readUntil(env.topics.kpiRouteComplaints().name(), Serdes.String().deserializer(),
+                        env.topics.kpiRouteComplaints().valueSerde().deserializer(),
+                        read -> List.of("north", "south").stream().allMatch(region -> read.stream()
+                                .map(ConsumerRecord::value).anyMatch(k -> k.getFinal$()
+                                        && k.getLevel() == CorrelationLevel.REGION && k.getRegion().equals(region)
+                                        && k.getWindowEnd().toEpochMilli() == lastEnd)), Duration.ofSeconds(120));
                 assertThat(pipeline.failure()).isNull();
             }
 
