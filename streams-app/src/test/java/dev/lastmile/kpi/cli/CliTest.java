@@ -33,9 +33,11 @@ class CliTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        // No broker listens at the bootstrap address either: the registry is checked first.
+        // No broker listens at the bootstrap address either: the registry is checked before Kafka (the
+        // HTTP port comes first of all, so any free one: 8080 may be taken on a shared machine).
         String err = capture(() -> assertThat(Main.execute("run", "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
-                "--set", "schema.registry.url=http://127.0.0.1:" + closedPort)).isEqualTo(2), false);
+                "--set", "schema.registry.url=http://127.0.0.1:" + closedPort, "--set", "http.port=0")).isEqualTo(2),
+                false);
         assertThat(err.strip()).startsWith("lastmile-kpi: Schema registry schema.registry.url=http://127.0.0.1:"
                 + closedPort + " is unreachable").contains("Fix:").hasLineCount(1);
     }

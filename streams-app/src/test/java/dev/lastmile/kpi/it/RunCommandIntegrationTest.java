@@ -40,7 +40,9 @@ class RunCommandIntegrationTest {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             int code;
             try {
-                code = Main.execute("run", "--set", "bootstrap.servers=" + env.config.bootstrapServers(),
+                // Any free HTTP port: run takes it first, and 8080 may be in use on a shared machine.
+                code = Main.execute("run", "--set", "http.port=0",
+                        "--set", "bootstrap.servers=" + env.config.bootstrapServers(),
                         "--set", "schema.registry.url=mock://" + env.scope,
                         "--set", "topic.delivery-events=" + env.config.topics().deliveryEvents(),
                         "--set", "topic.ticket-events=" + env.config.topics().ticketEvents(),
