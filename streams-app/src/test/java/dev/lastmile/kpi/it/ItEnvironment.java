@@ -70,6 +70,8 @@ final class ItEnvironment implements AutoCloseable {
         settings.put("schema.registry.url", "mock://" + scope);
         settings.put("state.dir", stateDir.toString());
         settings.put("commit.interval", "200ms");
+        // `run` takes its HTTP port before anything else; 8080 may be in use on a shared machine.
+        settings.put("http.port", "0");
         settings.put("kafka.consumer.session.timeout.ms", "10000");
         settings.putAll(overrides);
         this.settings = Map.copyOf(settings);
