@@ -86,7 +86,7 @@ class RunCommandIntegrationTest {
     }
 
     /** The HTTP port `run` logs at start-up ("metrics and health on port N"). */
-    private static int awaitPort(Path log, Process run) throws Exception {
+    static int awaitPort(Path log, Process run) throws Exception {
         Pattern port = Pattern.compile("metrics and health on port (\\d+)");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && run.isAlive()) {

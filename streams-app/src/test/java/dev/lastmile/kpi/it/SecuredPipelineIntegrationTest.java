@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -85,7 +83,7 @@ class SecuredPipelineIntegrationTest {
                     List.of("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info"), Map.of());
             String metrics;
             try {
-                int port = awaitPort(log, run);
+                int port = RunCommandIntegrationTest.awaitPort(log, run);
                 List<ConsumerRecord<String, DeliveryKpi>> records = app.env.readUntil(
                         app.env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
                         app.env.topics.kpiDelivery().valueSerde().deserializer(),
@@ -199,19 +197,6 @@ class SecuredPipelineIntegrationTest {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static int awaitPort(Path log, Process run) throws Exception {
-        Pattern port = Pattern.compile("metrics and health on port (\\d+)");
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && run.isAlive()) {
-            Matcher m = port.matcher(Files.readString(log));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("run did not start its HTTP endpoint:\n" + Files.readString(log));
     }
 
     /** An isolated environment whose pipeline logs in as its own SCRAM user, topics created by the harness. */
