@@ -79,7 +79,7 @@ public final class Demo implements AutoCloseable {
         this.options = options;
         this.out = out;
         this.temporary = options.dataDir() == null;
-        this.dataDir = temporary ? Files.createTempDirectory("lastmile-demo-") : options.dataDir();
+        this.dataDir = temporary ? temporaryDataDir() : options.dataDir();
     }
 
     public static Demo start(Options options, Map<String, String> environment, PrintStream out) throws Exception {
@@ -140,6 +140,15 @@ public final class Demo implements AutoCloseable {
             return t;
         });
         summaries.scheduleAtFixedRate(this::printSummary, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Removed when the demo stops. Not under java.io.tmpdir: Kafka Streams warns about a state
+     * directory there (an OS may clear it), rightly for `run`, needlessly for a demo's scratch data.
+     */
+    private static Path temporaryDataDir() throws java.io.IOException {
+        Path parent = Files.createDirectories(Path.of(System.getProperty("user.home"), ".lastmile-kpi"));
+        return Files.createTempDirectory(parent, "demo-");
     }
 
     /** The simulated clock's reading at a wall-clock time. */
