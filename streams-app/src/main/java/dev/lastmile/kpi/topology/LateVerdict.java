@@ -1,5 +1,8 @@
 package dev.lastmile.kpi.topology;
 
+import static dev.lastmile.kpi.watermark.EnvelopeSerde.getBytes;
+import static dev.lastmile.kpi.watermark.EnvelopeSerde.putBytes;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
@@ -46,8 +49,8 @@ record LateVerdict(String family, boolean missed, boolean countedInRolling, long
                     .put((byte) (v.missed() ? 1 : 0)).put((byte) (v.countedInRolling() ? 1 : 0))
                     .putLong(v.watermark()).putLong(v.eventTime()).putLong(v.hourEnd()).putLong(0L)
                     .putInt(source.length).put(source).putLong(v.offset());
-            put(out, v.rawKey());
-            put(out, v.rawValue());
+            putBytes(out, v.rawKey());
+            putBytes(out, v.rawValue());
             return out.array();
         }
 
@@ -67,7 +70,7 @@ record LateVerdict(String family, boolean missed, boolean countedInRolling, long
                 String source = string(in);
                 long offset = in.getLong();
                 return new LateVerdict(family, missed, rolling, watermark, eventTime, hourEnd, source, offset,
-                        get(in), get(in));
+                        getBytes(in), getBytes(in));
             } catch (RuntimeException e) {
                 throw new SerializationException("corrupt late verdict", e);
             }
@@ -75,23 +78,6 @@ record LateVerdict(String family, boolean missed, boolean countedInRolling, long
 
         private static int length(byte[] b) {
             return b == null ? 0 : b.length;
-        }
-
-        private static void put(ByteBuffer out, byte[] b) {
-            out.putInt(b == null ? -1 : b.length);
-            if (b != null) {
-                out.put(b);
-            }
-        }
-
-        private static byte[] get(ByteBuffer in) {
-            int n = in.getInt();
-            if (n < 0) {
-                return null;
-            }
-            byte[] b = new byte[n];
-            in.get(b);
-            return b;
         }
 
         private static String string(ByteBuffer in) {
