@@ -140,7 +140,7 @@ public final class ConfigLoader {
         kafka.forEach((k, v) -> kafkaProps.put(k, v.text()));
         PipelineConfig config = new PipelineConfig(text(Setting.APPLICATION_ID), text(Setting.BOOTSTRAP_SERVERS), registry,
                 text(Setting.SCHEMA_REGISTRY_AUTH), text(Setting.STATE_DIR), guarantee,
-                duration(Setting.COMMIT_INTERVAL, false), threads, duration(Setting.WINDOW_GRACE, true),
+                duration(Setting.COMMIT_INTERVAL, false), duration(Setting.KPI_UPDATE_INTERVAL, true), threads, duration(Setting.WINDOW_GRACE, true),
                 duration(Setting.STALL_TIMEOUT, false), duration(Setting.MARKER_INTERVAL, false),
                 duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
                 duration(Setting.COMPLAINT_LOOKBACK, false), routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
@@ -209,6 +209,16 @@ public final class ConfigLoader {
             throw new ConfigException("Setting processing.guarantee=" + guarantee + " is refused by run: without "
                     + "transactions the de-duplication state can be saved ahead of the KPI output, so a crash would "
                     + "drop records as duplicates. Fix: use exactly_once_v2 (the default; also for kafka.processing.guarantee).");
+        }
+        // KIP-1071's protocol makes Kafka Streams 4.4 build the main consumer itself, bypassing the
+        // client supplier that lets a gate see it has read its partition to the end (tried: with it,
+        // a quiet night's windows stay open until the stall timeout).
+        String protocol = config.streamsProperties().getProperty("group.protocol", "classic");
+        if (!"classic".equalsIgnoreCase(protocol)) {
+            throw new ConfigException("Setting kafka.group.protocol=" + protocol + " is refused by run: with it Kafka "
+                    + "Streams 4.4 builds its main consumer itself, so an input partition that is read to the end cannot "
+                    + "say so and quiet inputs would hold every window open until watermark.stall.timeout. Fix: remove "
+                    + "it (classic is the default).");
         }
     }
 

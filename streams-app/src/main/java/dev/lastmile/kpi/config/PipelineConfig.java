@@ -12,12 +12,13 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * @param kafkaProperties client and Streams properties given with the {@code kafka.} prefix
  *                        (prefix removed), e.g. security.protocol, sasl.jaas.config
+ * @param kpiUpdateInterval how often open windows emit final=false updates; zero: finals only
  * @param registryRetryBudget how long a registry call is retried during an outage before the
  *                            stream thread is replaced
  */
 public record PipelineConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl,
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
-                             Duration commitInterval, int streamThreads, Duration windowGrace, Duration stallTimeout,
+                             Duration commitInterval, Duration kpiUpdateInterval, int streamThreads, Duration windowGrace, Duration stallTimeout,
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
                              Duration complaintLookback, int routeMinDeliveries, int alertMinSamples,
                              Instant inputMinEventTime, Duration inputMaxFuture, int inputMaxRecordBytes,

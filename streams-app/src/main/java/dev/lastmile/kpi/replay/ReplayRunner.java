@@ -11,6 +11,7 @@ import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.SurveyResponse;
 import dev.lastmile.kpi.avro.TicketEvent;
 import dev.lastmile.kpi.config.ConfigLoader;
+import dev.lastmile.kpi.config.Durations;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.kpi.Validation.Rejection;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
@@ -28,6 +29,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,6 +65,15 @@ public final class ReplayRunner {
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     private static final long PROGRESS_EVERY_LINES = 100_000;
+    /**
+     * Replay's wall clock starts at the first event's time and follows event time in steps of at
+     * most this (one step a line), so wall-clock punctuations (retention purges, heartbeats, open
+     * window updates) run as they would live. Gates never vouch for it (their progress is their own
+     * data: the lines of one source may come after all of another's), and there is no stall valve:
+     * every gate runs, and the end of the input closes every window.
+     */
+    private static final long CLOCK_STEP_MS = Duration.ofMinutes(10).toMillis();
+    private static final int CLOCK_START_LOOKAHEAD_LINES = 1_000;
 
     private record Source<T extends SpecificRecord>(Schema schema, String keyField, TestInputTopic<String, T> topic) {
     }
@@ -77,6 +88,8 @@ public final class ReplayRunner {
      * @param progress  where progress and the summary go (stderr)
      */
     private boolean stateReport;
+    /** The driver's wall clock, epoch millis. */
+    private long replayClockMs = Long.MIN_VALUE;
 
     public ReplayRunner(PipelineConfig config, Instant wallClock, PrintStream progress) {
         this.baseConfig = config;
@@ -100,6 +113,7 @@ public final class ReplayRunner {
         if (conflict.isPresent()) {
             throw new IllegalArgumentException(conflict.get());
         }
+        replayClockMs = firstEventTime(input).orElse(wallClock.toEpochMilli());
         // State next to the output, not in /tmp, which the OS may clean under a long replay.
         Path outputDir = output.toAbsolutePath().getParent();
         Files.createDirectories(outputDir);
@@ -107,18 +121,33 @@ public final class ReplayRunner {
         String scope = "replay-" + UUID.randomUUID();
         PipelineMetrics metrics = PipelineMetrics.inMemory();
         SchemaRegistryClient registry = MockSchemaRegistry.forScope(scope);
-        PipelineConfig config = ConfigLoader.defaults().overrides(Map.of(
-                "state.dir", stateDir.toString(), "schema.registry.url", "mock://" + scope,
-                "window.grace", baseConfig.windowGrace().toMillis() + "ms",
-                "dedup.retention", baseConfig.dedupRetention().toMillis() + "ms",
-                "watermark.marker.interval", baseConfig.markerInterval().toMillis() + "ms",
-                "input.max.future", baseConfig.inputMaxFuture().toMillis() + "ms",
-                "input.min.event.time", baseConfig.inputMinEventTime().toString(),
-                "application.id", baseConfig.applicationId() + "-replay",
+        PipelineConfig config = ConfigLoader.defaults().overrides(Map.ofEntries(
+                Map.entry("state.dir", stateDir.toString()),
+                Map.entry("schema.registry.url", "mock://" + scope),
+                Map.entry("window.grace", baseConfig.windowGrace().toMillis() + "ms"),
+                Map.entry("dedup.retention", baseConfig.dedupRetention().toMillis() + "ms"),
+                Map.entry("watermark.marker.interval", baseConfig.markerInterval().toMillis() + "ms"),
+                Map.entry("input.max.future", baseConfig.inputMaxFuture().toMillis() + "ms"),
+                Map.entry("input.min.event.time", baseConfig.inputMinEventTime().toString()),
+                Map.entry("input.max.record.bytes", Integer.toString(baseConfig.inputMaxRecordBytes())),
+                Map.entry("input.max.regions", Integer.toString(baseConfig.inputMaxRegions())),
+                Map.entry("input.max.routes.per.region", Integer.toString(baseConfig.inputMaxRoutesPerRegion())),
+                Map.entry("ticket.state.retention", baseConfig.ticketRetention().toMillis() + "ms"),
+                Map.entry("complaint.lookback", baseConfig.complaintLookback().toMillis() + "ms"),
+                Map.entry("route.min.deliveries", Integer.toString(baseConfig.routeMinDeliveries())),
+                Map.entry("alert.min.samples", Integer.toString(baseConfig.alertMinSamples())),
+                Map.entry("watermark.stall.timeout", Durations.MAX.toDays() + "d"),
+                // Replay writes finals only: open-window updates would be built and thrown away.
+                Map.entry("kpi.update.interval", "0s"),
+                Map.entry("application.id", baseConfig.applicationId() + "-replay"),
                 // One thread, no broker: nothing for transactions to protect, and they cost time here.
-                "processing.guarantee", "at_least_once")).load();
+                Map.entry("processing.guarantee", "at_least_once"))).load();
         Topics topics = Topics.of(baseConfig.topics(), registry);
-        TopologyOptions options = new TopologyOptions(registry, metrics, Map.of(), true);
+        // The future-event rule judges by the given wall clock, as a live run reading this history
+        // as a backlog would; the driver's own clock follows event time (see CLOCK_STEP_MS).
+        long givenWallClock = wallClock.toEpochMilli();
+        TopologyOptions options = new TopologyOptions(registry, metrics, Map.of(), true)
+                .withEventClock(driverNow -> givenWallClock);
         long lines = 0;
         long blank = 0;
         long rejected = 0;
@@ -127,7 +156,7 @@ public final class ReplayRunner {
         List<KpiOutput> kpiOutputs = new ArrayList<>();
         try (ReplayFiles files = new ReplayFiles(output);
              TopologyTestDriver driver = new TopologyTestDriver(LastmileTopology.build(config, options),
-                config.streamsProperties(), wallClock);
+                config.streamsProperties(), Instant.ofEpochMilli(replayClockMs));
              JsonLines in = new JsonLines(input);
              BufferedWriter out = Files.newBufferedWriter(files.temporaryFor(output), StandardCharsets.UTF_8);
              BufferedWriter dlq = Files.newBufferedWriter(files.temporaryFor(ReplayFiles.targets(output).get(1)),
@@ -157,7 +186,7 @@ public final class ReplayRunner {
                     blank++;
                     continue;
                 }
-                Rejection error = next.validUtf8() ? pipe(sources, line, lines)
+                Rejection error = next.validUtf8() ? pipe(driver, sources, line, lines)
                         : new Rejection("invalid_utf8", "line is not valid UTF-8");
                 if (error != null) {
                     writeDlq(dlq, lines, error, line);
@@ -215,7 +244,8 @@ public final class ReplayRunner {
     }
 
     /** Parses one line and pipes it in; returns why it cannot be, or null. */
-    private <T extends SpecificRecord> Rejection pipe(Map<String, Source<?>> sources, String line, long lineNumber) {
+    private <T extends SpecificRecord> Rejection pipe(TopologyTestDriver driver, Map<String, Source<?>> sources,
+                                                      String line, long lineNumber) {
         JsonNode json;
         try {
             json = STRICT.readTree(line);
@@ -241,10 +271,37 @@ public final class ReplayRunner {
         Instant eventTime = (Instant) event.get(source.schema().getField("event_time").pos());
         // A Kafka record's timestamp cannot be negative; the gate rejects such an event_time itself.
         Instant time = eventTime.isBefore(Instant.EPOCH) ? wallClock : eventTime;
+        followEventTime(driver, time.toEpochMilli());
         RecordHeaders headers = new RecordHeaders();
         headers.add(RecordHeaderNames.REPLAY_LINE, Long.toString(lineNumber).getBytes(StandardCharsets.UTF_8));
         source.topic().pipeInput(new TestRecord<>(key == null ? null : key.toString(), event, headers, time));
         return null;
+    }
+
+    /** Moves the driver's wall clock towards an event's time before the event arrives. */
+    private void followEventTime(TopologyTestDriver driver, long eventTimeMs) {
+        if (eventTimeMs - replayClockMs >= CLOCK_STEP_MS) {
+            replayClockMs += CLOCK_STEP_MS;
+            driver.advanceWallClockTime(Duration.ofMillis(CLOCK_STEP_MS));
+        }
+    }
+
+    /** The event time of the first of the first lines that has one, where the driver's clock starts. */
+    private static Optional<Long> firstEventTime(Path input) throws IOException {
+        try (JsonLines in = new JsonLines(input)) {
+            JsonLines.Line line;
+            while ((line = in.next()) != null && line.number() <= CLOCK_START_LOOKAHEAD_LINES) {
+                try {
+                    JsonNode time = line.validUtf8() ? STRICT.readTree(line.text()).get("event_time") : null;
+                    if (time != null && time.isTextual()) {
+                        return Optional.of(Math.max(0, Instant.parse(time.asText()).toEpochMilli()));
+                    }
+                } catch (JsonProcessingException | RuntimeException e) {
+                    // not an event: the next line may be one
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     private static <T extends SpecificRecord> Source<T> source(TopologyTestDriver driver, Topic<String, T> topic,

@@ -61,6 +61,7 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
 
     private ProcessorContext<String, Envelope> context;
     private KeyValueStore<String, String> routes;
+    private ExpirySweep<String, String> routeSweep;
     private KeyValueStore<Bytes, byte[]> pending;
     private KeyValueStore<String, Long> progress;
     private WatermarkTracker ticketWatermark;
@@ -102,7 +103,8 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
         watch = new WatermarkWatch("complaint-join", context.taskId().partition(), metrics, wallNow);
         oldestPending = scanOldestPending();
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
-        context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, now -> forgetOldDeliveries());
+        routeSweep = new ExpirySweep<>(routes);
+        context.schedule(ExpirySweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOldDeliveries);
     }
 
     @Override
@@ -223,20 +225,11 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
         }
     }
 
-    private void forgetOldDeliveries() {
-        if (deliveryMax == Long.MIN_VALUE || deliveryMax == Long.MAX_VALUE) {
-            return;
+    private void forgetOldDeliveries(long wallNow) {
+        if (deliveryMax != Long.MIN_VALUE && deliveryMax != Long.MAX_VALUE) {
+            long cutoff = deliveryMax - lookbackMs;
+            routeSweep.sweep((id, ref) -> RouteRef.decode(ref).lastSeen() < cutoff, wallNow);
         }
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = routes.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, String> kv = it.next();
-                if (RouteRef.decode(kv.value).lastSeen() < deliveryMax - lookbackMs) {
-                    old.add(kv.key);
-                }
-            }
-        }
-        old.forEach(routes::delete);
     }
 
     private static Bytes pendingKey(Envelope.Data data) {

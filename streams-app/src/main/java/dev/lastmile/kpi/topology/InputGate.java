@@ -82,7 +82,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         this.seen = context.getStateStore(dedupStoreName);
         // Rebuilt from the store on every (re-)initialisation, as the store may have been rolled back.
         this.known = new KnownKeys(context.getStateStore(spec.name() + "-known-keys"), limits, dedupRetentionMs);
-        context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, now -> known.forgetOld());
+        context.schedule(ExpirySweep.EVERY, PunctuationType.WALL_CLOCK_TIME, known::forgetOld);
         // Kafka Streams re-initialises the same processor when it revives a task (after an aborted
         // transaction it re-reads from the committed offsets): what was seen since is void.
         this.progress = Long.MIN_VALUE;

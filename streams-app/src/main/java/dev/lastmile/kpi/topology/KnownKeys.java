@@ -39,11 +39,13 @@ final class KnownKeys {
     private final Map<String, Integer> routesPerRegion = new HashMap<>();
     private long newest = Long.MIN_VALUE;
     private long reported = Long.MIN_VALUE;
+    private final ExpirySweep<String, byte[]> sweep;
 
     KnownKeys(KeyValueStore<String, byte[]> store, GateLimits limits, long retentionMs) {
         this.store = store;
         this.limits = limits;
         this.retentionMs = retentionMs;
+        this.sweep = new ExpirySweep<>(store);
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> e = it.next();
@@ -92,23 +94,16 @@ final class KnownKeys {
         return Optional.empty();
     }
 
-    /** Forgets names whose last event is more than the retention before the newest event seen. */
-    void forgetOld() {
+    /**
+     * Forgets names whose last event is more than the retention before the newest event seen, a
+     * slice of the store per call (see {@link ExpirySweep}).
+     */
+    void forgetOld(long wallNowMs) {
         if (newest == Long.MIN_VALUE) {
             return;
         }
         long cutoff = newest - retentionMs;
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> e = it.next();
-                if (!e.key.equals(REPORTED_KEY) && decode(e.value) < cutoff) {
-                    old.add(e.key);
-                }
-            }
-        }
-        for (String key : old) {
-            store.delete(key);
+        for (String key : sweep.sweep((key, value) -> !key.equals(REPORTED_KEY) && decode(value) < cutoff, wallNowMs)) {
             if (key.startsWith("R|")) {
                 regions.remove(key.substring(2));
             } else {

@@ -249,7 +249,7 @@ public final class LastmileTopology {
                 Serdes.String(), Serdes.Long()));
         Map<String, KStream<String, WindowOutput<OUT>>> branches = keyed
                 .process(() -> new WindowedKpiProcessor<>(kpi, config.windowGrace(), config.stallTimeout(),
-                                config.commitInterval(), sources, options.metrics()),
+                                config.commitInterval(), config.kpiUpdateInterval(), sources, options.metrics()),
                         Named.as(kpi.name() + "-windows"), bucketStore, progressStore)
                 .split(Named.as(kpi.name() + "-"))
                 .branch((k, v) -> v instanceof WindowOutput.Late<OUT>, Branched.withConsumer(verdicts -> late.put(kpi.name(),

@@ -36,6 +36,7 @@ final class TicketLifecycleProcessor implements Processor<String, Gated<TicketEv
     private final long retentionMs;
     private ProcessorContext<String, TicketOutput> context;
     private KeyValueStore<String, TicketLifecycle> tickets;
+    private ExpirySweep<String, TicketLifecycle> sweep;
     private long newestEventTime = Long.MIN_VALUE;
 
     TicketLifecycleProcessor(Duration retention) {
@@ -46,7 +47,8 @@ final class TicketLifecycleProcessor implements Processor<String, Gated<TicketEv
     public void init(ProcessorContext<String, TicketOutput> context) {
         this.context = context;
         this.tickets = context.getStateStore(STORE);
-        context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, now -> forgetOldTickets());
+        this.sweep = new ExpirySweep<>(tickets);
+        context.schedule(ExpirySweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOldTickets);
     }
 
     @Override
@@ -80,20 +82,11 @@ final class TicketLifecycleProcessor implements Processor<String, Gated<TicketEv
         }
     }
 
-    private void forgetOldTickets() {
-        if (newestEventTime == Long.MIN_VALUE) {
-            return;
+    private void forgetOldTickets(long wallNow) {
+        if (newestEventTime != Long.MIN_VALUE) {
+            long cutoff = newestEventTime - retentionMs;
+            sweep.sweep((id, t) -> t.lastEventAt() < cutoff, wallNow);
         }
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, TicketLifecycle> it = tickets.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, TicketLifecycle> t = it.next();
-                if (t.value.lastEventAt() < newestEventTime - retentionMs) {
-                    old.add(t.key);
-                }
-            }
-        }
-        old.forEach(tickets::delete);
     }
 
     /** Store serde of a ticket's lifecycle. */

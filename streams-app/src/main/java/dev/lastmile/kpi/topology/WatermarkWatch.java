@@ -21,6 +21,7 @@ final class WatermarkWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatermarkWatch.class);
     private static final long REPORT_EVERY_MS = 60_000;
+    private static final long REPORT_EVERY_NANOS = REPORT_EVERY_MS * 1_000_000;
 
     private final String stage;
     private final int task;
@@ -28,14 +29,17 @@ final class WatermarkWatch {
     private final Set<String> stalled = new HashSet<>();
     private long lastWatermark = Long.MIN_VALUE;
     private long lastMovedWall;
-    private long lastLoggedWall;
+    /** Logs also go by the machine's clock: replay's wall clock runs at event-time speed. */
+    private long lastMovedNanos;
+    private long lastLoggedNanos;
 
     WatermarkWatch(String stage, int task, WatermarkMetrics metrics, long wallNow) {
         this.stage = stage;
         this.task = task;
         this.metrics = metrics;
         this.lastMovedWall = wallNow;
-        this.lastLoggedWall = wallNow;
+        this.lastMovedNanos = System.nanoTime();
+        this.lastLoggedNanos = lastMovedNanos;
     }
 
     void report(WatermarkTracker tracker, long wallNow) {
@@ -55,8 +59,10 @@ final class WatermarkWatch {
         if (tracker.watermark() != lastWatermark) {
             lastWatermark = tracker.watermark();
             lastMovedWall = wallNow;
-        } else if (wallNow - lastMovedWall >= REPORT_EVERY_MS && wallNow - lastLoggedWall >= REPORT_EVERY_MS) {
-            lastLoggedWall = wallNow;
+            lastMovedNanos = System.nanoTime();
+        } else if (wallNow - lastMovedWall >= REPORT_EVERY_MS && System.nanoTime() - lastMovedNanos >= REPORT_EVERY_NANOS
+                && System.nanoTime() - lastLoggedNanos >= REPORT_EVERY_NANOS) {
+            lastLoggedNanos = System.nanoTime();
             tracker.holder(wallNow).ifPresent(h -> LOG.info("{} task {}: watermark {} held for {} by input {} at {} "
                     + "(silent for {})", stage, task, show(tracker.watermark()), Duration.ofMillis(wallNow - lastMovedWall),
                     h.getKey(), show(h.getValue()), Duration.ofMillis(silence.getOrDefault(h.getKey(), 0L))));

@@ -59,13 +59,16 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
     private WatermarkWatch watch;
     /** Buckets changed since the last update emission; in memory, as updates are best-effort. */
     private final TreeSet<BucketKey> dirty = new TreeSet<>();
+    /** Zero: no open-window updates, only finals (replay, and consumers that want finals only). */
+    private final Duration updateEvery;
 
     WindowedKpiProcessor(WindowedKpi<E, A, OUT> kpi, Duration grace, Duration stallTimeout, Duration punctuateEvery,
-                         Set<String> expectedSources, PipelineMetrics metrics) {
+                         Duration updateEvery, Set<String> expectedSources, PipelineMetrics metrics) {
         this.kpi = kpi;
         this.graceMs = grace.toMillis();
         this.stallTimeoutMs = stallTimeout.toMillis();
         this.punctuateEvery = punctuateEvery;
+        this.updateEvery = updateEvery;
         this.expectedSources = expectedSources;
         this.metrics = metrics;
     }
@@ -102,9 +105,11 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
                 context.currentSystemTimeMs());
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, wallNow -> {
             advanceWatermark(wallNow, wallNow);
-            emitUpdates(wallNow);
             watch.report(tracker, wallNow);
         });
+        if (!updateEvery.isZero()) {
+            context.schedule(updateEvery, PunctuationType.WALL_CLOCK_TIME, this::emitUpdates);
+        }
     }
 
     @Override
@@ -136,7 +141,9 @@ final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelop
             BucketKey key = new BucketKey(group, hour);
             A current = buckets.get(key.toBytes());
             buckets.put(key.toBytes(), kpi.add(current == null ? kpi.empty() : current, event));
-            dirty.add(key);
+            if (!updateEvery.isZero()) {
+                dirty.add(key);
+            }
         }
         if (TimeWindows.isClosed(hour + HOUR_MS, graceMs, watermark)) {
             late(record, data, hour, watermark, true);

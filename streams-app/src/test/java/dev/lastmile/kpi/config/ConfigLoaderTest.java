@@ -167,6 +167,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldRefuseTheStreamsGroupProtocolForRunBecauseQuietInputsCouldNotCloseWindows() {
+        Map<String, String> all = Map.of("bootstrap.servers", "k:9092", "schema.registry.url", "http://r:8081",
+                "kafka.group.protocol", "streams");
+        PipelineConfig c = ConfigLoader.defaults().overrides(all).load();
+        assertThatThrownBy(() -> ConfigLoader.requireCluster(c)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.group.protocol=streams is refused").hasMessageContaining("Fix: remove it")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        Map<String, String> classic = new java.util.HashMap<>(all);
+        classic.put("kafka.group.protocol", "CLASSIC");
+        ConfigLoader.requireCluster(ConfigLoader.defaults().overrides(classic).load());
+    }
+
+    @Test
     void shouldBoundTheRegistryRetryBudgetWellBelowThePollInterval() {
         assertThat(ConfigLoader.defaults().load().registryRetryBudget()).isEqualTo(Duration.ofSeconds(5));
         assertThat(ConfigLoader.defaults().overrides(Map.of("schema.registry.retry.budget", "30s")).load()

@@ -302,7 +302,7 @@ class ReplayMultiDayTest {
         return map.computeIfAbsent(region + "|" + Instant.ofEpochMilli(hour(t)), x -> new Expected());
     }
 
-    private static ObjectNode delivery(String id, String did, String route, String region, String status, long t,
+    static ObjectNode delivery(String id, String did, String route, String region, String status, long t,
                                        long promised, long cost) {
         return JSON.createObjectNode().put("source", "delivery").put("event_id", id).put("delivery_id", did)
                 .put("route_id", route).put("driver_id", "drv").put("region", region).put("status", status)
@@ -310,7 +310,7 @@ class ReplayMultiDayTest {
                 .put("promised_by", Instant.ofEpochMilli(promised).toString()).put("cost_cents", cost);
     }
 
-    private static ObjectNode ticket(String id, String tid, String did, String region, String category, String type,
+    static ObjectNode ticket(String id, String tid, String did, String region, String category, String type,
                                      long t) {
         return JSON.createObjectNode().put("source", "ticket").put("event_id", id).put("ticket_id", tid)
                 .put("delivery_id", did).put("region", region).put("category", category).put("channel", "EMAIL")

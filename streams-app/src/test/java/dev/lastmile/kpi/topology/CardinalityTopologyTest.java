@@ -107,7 +107,7 @@ class CardinalityTopologyTest {
 
         // At day 8.5 south (last seen on day 1) is older than 7 days; north (day 8.5) is not.
         restarted.admit("north", null, 8 * day + day / 2);
-        restarted.forgetOld();
+        restarted.forgetOld(0);
         assertThat(restarted.regions()).isEqualTo(1);
         assertThat(restarted.admit("east", null, 9 * day)).isEmpty();
         assertThat(new KnownKeys(store, limits, 7 * day).regions()).isEqualTo(2);
@@ -115,7 +115,7 @@ class CardinalityTopologyTest {
         // The progress the gate reported survives too (its in-memory progress does not), and is never forgotten.
         restarted.reported(5 * day);
         restarted.reported(4 * day);
-        restarted.forgetOld();
+        restarted.forgetOld(ExpirySweep.MIN_ROUND.toMillis()); // the next round
         assertThat(new KnownKeys(store, limits, 7 * day).reported()).isEqualTo(5 * day);
         assertThat(new KnownKeys(store, limits, 7 * day).regions()).isEqualTo(2);
 
