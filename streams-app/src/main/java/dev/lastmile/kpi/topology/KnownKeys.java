@@ -22,8 +22,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Store keys: {@code R|<region>} and {@code T|<region>|<route>} ('|' is rejected in names).
  * Values: version 1 (unchanged since wave 1), then the last event time seen (epoch millis). The
- * same store keeps, under {@code P}, the highest progress the gate has reported downstream ({@link #reported()}), which the
- * gate's in-memory progress forgets on a restart.
+ * same store keeps, under {@code P}, the highest progress the gate has reported downstream
+ * ({@link #reported()}), which the gate's in-memory progress forgets on a restart.
  */
 final class KnownKeys {
 

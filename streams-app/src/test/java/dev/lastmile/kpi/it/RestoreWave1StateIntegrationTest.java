@@ -108,7 +108,8 @@ class RestoreWave1StateIntegrationTest {
     /** The figures that come out wrong if a restored wave-1 value were lost or misread. */
     private static void assertRestoredStateWasUsed(Map<String, SpecificRecord> finals) {
         SupportKpi resolvedHour = finals.values().stream().filter(r -> r instanceof SupportKpi k
-                        && k.getRegion().equals("north") && k.getCategory() == null && k.getWindow() == WindowKind.HOURLY
+                        && k.getRegion().equals("north") && k.getCategory() == null
+                        && k.getWindow() == WindowKind.HOURLY
                         && k.getWindowStart().equals(T0.plus(Duration.ofHours(3))))
                 .map(r -> (SupportKpi) r).findFirst().orElseThrow();
         assertThat(resolvedHour.getResolved()).isEqualTo(TICKETS);
@@ -204,7 +205,8 @@ class RestoreWave1StateIntegrationTest {
                      env.topics.ticketEvents().valueSerde().serializer())) {
             records.stream().sorted(Comparator.comparing(ProducerRecord::timestamp)).forEach(r -> {
                 if (r.value() instanceof DeliveryEvent d) {
-                    deliveries.send(new ProducerRecord<>(env.topics.deliveryEvents().name(), 0, r.timestamp(), r.key(), d));
+                    deliveries.send(new ProducerRecord<>(env.topics.deliveryEvents().name(), 0, r.timestamp(), r.key(),
+                            d));
                 } else {
                     tickets.send(new ProducerRecord<>(env.topics.ticketEvents().name(), 0, r.timestamp(), r.key(),
                             (TicketEvent) r.value()));
@@ -248,15 +250,17 @@ class RestoreWave1StateIntegrationTest {
     private static Map<String, SpecificRecord> finals(ItEnvironment env, Duration timeout) throws InterruptedException {
         Instant lastWindow = T0.plus(Duration.ofHours(3));
         env.readUntil(env.topics.kpiSupport().name(), Serdes.String().deserializer(),
-                env.topics.kpiSupport().valueSerde().deserializer(), read -> read.stream().anyMatch(r -> r.value().getFinal$()
-                        && r.value().getWindow() == WindowKind.ROLLING_24H
+                env.topics.kpiSupport().valueSerde().deserializer(), read -> read.stream()
+                        .anyMatch(r -> r.value().getFinal$() && r.value().getWindow() == WindowKind.ROLLING_24H
                         && r.value().getWindowStart().equals(lastWindow)), timeout);
         env.readUntil(env.topics.kpiRouteComplaints().name(), Serdes.String().deserializer(),
                 env.topics.kpiRouteComplaints().valueSerde().deserializer(), read -> read.stream()
-                        .anyMatch(r -> r.value().getFinal$() && r.value().getWindowStart().equals(lastWindow)), timeout);
+                        .anyMatch(r -> r.value().getFinal$() && r.value().getWindowStart().equals(lastWindow)),
+                timeout);
         Map<String, SpecificRecord> previous = Map.of();
         Map<String, SpecificRecord> finals = readFinals(env);
-        while (!asText(finals).equals(asText(previous))) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!asText(finals).equals(asText(previous)) && System.nanoTime() < deadline) {
             Thread.sleep(2_000);
             previous = finals;
             finals = readFinals(env);

@@ -87,8 +87,8 @@ class InternalFormatsTest {
 
     @Test
     void shouldWriteTheUnchangedFormatsByteForByteAsWave1Did() {
-        Envelope.Data data = new Envelope.Data("ticket-events:2", 1234, T, utf8("k1"), new byte[] {0, 1, 2, (byte) 0xff},
-                utf8("payload"));
+        Envelope.Data data = new Envelope.Data("ticket-events:2", 1234, T, utf8("k1"),
+                new byte[] {0, 1, 2, (byte) 0xff}, utf8("payload"));
         Envelope.Data nulls = new Envelope.Data("délivery:0", 0, -5, null, new byte[0], null);
         Envelope.Marker marker = new Envelope.Marker("complaint-join:1", T + 360_000L);
         roundTrip("envelope.data", data, EnvelopeSerde::write, EnvelopeSerde::read);
@@ -164,9 +164,11 @@ class InternalFormatsTest {
     @Test
     void shouldRejectTruncatedOrOverlongPayloadsRatherThanMisreadThem() {
         byte[] fact = current("support-fact.resolved");
-        assertRejected(() -> SupportFact.decode(Arrays.copyOf(fact, fact.length - 1)), "support fact payload (version 3): truncated");
+        assertRejected(() -> SupportFact.decode(Arrays.copyOf(fact, fact.length - 1)),
+                "support fact payload (version 3): truncated");
         byte[] lifecycle = wave1("ticket-lifecycle.open");
-        assertRejected(() -> TicketLifecycle.decode(Arrays.copyOf(lifecycle, 10)), "ticket lifecycle payload (version 1)");
+        assertRejected(() -> TicketLifecycle.decode(Arrays.copyOf(lifecycle, 10)),
+                "ticket lifecycle payload (version 1): truncated");
         byte[] envelope = wave1("envelope.marker");
         assertRejected(() -> EnvelopeSerde.read(Arrays.copyOf(envelope, envelope.length + 1)),
                 "envelope payload (version 1): 1 unexpected trailing bytes");
@@ -181,7 +183,8 @@ class InternalFormatsTest {
     @Test
     void shouldHaveTestEncodersThatWriteExactlyWhatWave1Wrote() {
         // The restore integration test writes wave-1 state with these: they must be wave 1's bytes.
-        assertThat(hex(Wave1Encoders.ticketLifecycle(OPEN_TICKET.encode()))).isEqualTo(hex(wave1("ticket-lifecycle.open")));
+        assertThat(hex(Wave1Encoders.ticketLifecycle(OPEN_TICKET.encode())))
+                .isEqualTo(hex(wave1("ticket-lifecycle.open")));
         assertThat(hex(Wave1Encoders.ticketLifecycle(RESOLVED_TICKET.encode())))
                 .isEqualTo(hex(wave1("ticket-lifecycle.resolved")));
         assertThat(hex(Wave1Encoders.routeRef(REF.encode()))).isEqualTo(hex(wave1("route-ref.text")));
