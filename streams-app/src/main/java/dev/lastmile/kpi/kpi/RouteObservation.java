@@ -3,8 +3,9 @@ package dev.lastmile.kpi.kpi;
 import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryStatus;
 import dev.lastmile.kpi.avro.TicketCategory;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.lastmile.kpi.codec.LegacyOrdinals;
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -18,6 +19,9 @@ public record RouteObservation(boolean complaint, String region, String route, l
                                boolean onTime, long delayMs, TicketCategory category) {
 
     public static final String UNKNOWN_ROUTE = "UNKNOWN";
+
+    private static final String FORMAT = "route observation";
+    private static final int VERSION = 2;
 
     private static final Set<TicketCategory> COMPLAINT_CATEGORIES = EnumSet.of(TicketCategory.LATE_DELIVERY,
             TicketCategory.MISSED_DELIVERY, TicketCategory.DAMAGED, TicketCategory.WRONG_ITEM,
@@ -46,30 +50,39 @@ public record RouteObservation(boolean complaint, String region, String route, l
         return new RouteObservation(true, deliveryRegion, routeId, complaintTime, false, false, 0, category);
     }
 
+    /**
+     * Envelope payload on the complaint and route repartition topics, and inside pending complaints.
+     * Version 2: complaint flag, region, route, time, delivered, on time, delay, category (by name,
+     * null on a delivery). Wave 1 wrote no version byte: its first byte is the complaint flag, 0 or 1,
+     * so versions 0-1 are never used and such bytes are read as that legacy layout, whose category
+     * was an ordinal (-1 for none), looked up in {@link LegacyOrdinals}.
+     */
     public byte[] encode() {
-        byte[] r = region.getBytes(StandardCharsets.UTF_8);
-        byte[] ro = route.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(1 + 4 + r.length + 4 + ro.length + 8 + 2 + 8 + 1);
-        out.put((byte) (complaint ? 1 : 0)).putInt(r.length).put(r).putInt(ro.length).put(ro).putLong(timeMs)
-                .put((byte) (delivered ? 1 : 0)).put((byte) (onTime ? 1 : 0)).putLong(delayMs)
-                .put((byte) (category == null ? -1 : category.ordinal()));
-        return out.array();
+        return PayloadWriter.version(VERSION).writeBoolean(complaint).writeString(region).writeString(route)
+                .writeLong(timeMs).writeBoolean(delivered).writeBoolean(onTime).writeLong(delayMs).writeEnum(category)
+                .toBytes();
     }
 
     public static RouteObservation decode(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        boolean complaint = in.get() == 1;
-        byte[] r = new byte[in.getInt()];
-        in.get(r);
-        byte[] ro = new byte[in.getInt()];
-        in.get(ro);
-        long time = in.getLong();
-        boolean delivered = in.get() == 1;
-        boolean onTime = in.get() == 1;
-        long delay = in.getLong();
-        byte category = in.get();
-        return new RouteObservation(complaint, new String(r, StandardCharsets.UTF_8),
-                new String(ro, StandardCharsets.UTF_8), time, delivered, onTime, delay,
-                category < 0 ? null : TicketCategory.values()[category]);
+        boolean wave1 = bytes.length > 0 && (bytes[0] == 0 || bytes[0] == 1);
+        PayloadReader in = wave1 ? PayloadReader.untagged(FORMAT, 0, bytes) : PayloadReader.open(FORMAT, bytes);
+        if (!wave1 && in.version() != VERSION) {
+            throw in.unsupportedVersion();
+        }
+        boolean complaint = in.readBoolean();
+        String region = in.readString();
+        String route = in.readString();
+        long time = in.readLong();
+        boolean delivered = in.readBoolean();
+        boolean onTime = in.readBoolean();
+        long delay = in.readLong();
+        TicketCategory category = wave1 ? wave1Category(in) : in.readEnum(TicketCategory.class);
+        in.end();
+        return new RouteObservation(complaint, region, route, time, delivered, onTime, delay, category);
+    }
+
+    private static TicketCategory wave1Category(PayloadReader in) {
+        byte b = in.readByte();
+        return b == -1 ? null : in.legacySymbol(TicketCategory.class, LegacyOrdinals.TICKET_CATEGORY, b);
     }
 }

@@ -1,8 +1,9 @@
 package dev.lastmile.kpi.kpi;
 
 import dev.lastmile.kpi.avro.TicketCategory;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.lastmile.kpi.codec.LegacyOrdinals;
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
 
 /**
  * What one ticket event contributes to the support KPIs, worked out by the ticket's lifecycle:
@@ -18,30 +19,47 @@ public record SupportFact(Kind kind, String region, TicketCategory category, lon
 
     public enum Kind { OPENED, REOPENED, RESOLVED }
 
+    private static final String FORMAT = "support fact";
+    private static final int VERSION = 3;
+
     public static SupportFact counted(Kind kind, String region, TicketCategory category, long timeMs) {
         return new SupportFact(kind, region, category, timeMs, -1, -1, false, false, false);
     }
 
+    /**
+     * Envelope payload on the support repartition topic. Version 3: kind, region, category (enums by
+     * name), time, resolution, first response, then the three flags. Wave 1 wrote no version byte:
+     * its first byte is the kind's ordinal, 0-2, so versions 0-2 are never used and such bytes are
+     * read as that legacy layout (enums by the ordinals pinned in {@link LegacyOrdinals}).
+     */
     public byte[] encode() {
-        byte[] r = region.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(1 + 1 + 4 + r.length + 8 * 3 + 3);
-        out.put((byte) kind.ordinal()).put((byte) category.ordinal()).putInt(r.length).put(r).putLong(timeMs)
-                .putLong(resolutionMs).putLong(firstResponseMs).put(flag(firstContactResolution)).put(flag(escalated))
-                .put(flag(repeatContact));
-        return out.array();
+        return PayloadWriter.version(VERSION).writeEnum(kind).writeString(region).writeEnum(category).writeLong(timeMs)
+                .writeLong(resolutionMs).writeLong(firstResponseMs).writeBoolean(firstContactResolution)
+                .writeBoolean(escalated).writeBoolean(repeatContact).toBytes();
     }
 
     public static SupportFact decode(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        Kind kind = Kind.values()[in.get()];
-        TicketCategory category = TicketCategory.values()[in.get()];
-        byte[] r = new byte[in.getInt()];
-        in.get(r);
-        return new SupportFact(kind, new String(r, StandardCharsets.UTF_8), category, in.getLong(), in.getLong(),
-                in.getLong(), in.get() == 1, in.get() == 1, in.get() == 1);
+        if (bytes.length > 0 && bytes[0] >= 0 && bytes[0] < VERSION) {
+            return decodeWave1(PayloadReader.untagged(FORMAT, 0, bytes));
+        }
+        PayloadReader in = PayloadReader.open(FORMAT, bytes);
+        if (in.version() != VERSION) {
+            throw in.unsupportedVersion();
+        }
+        return rest(in, in.readEnum(Kind.class), in.readString(), in.readEnum(TicketCategory.class));
     }
 
-    private static byte flag(boolean b) {
-        return (byte) (b ? 1 : 0);
+    /** Wave 1: kind ordinal, category ordinal, region, then the same fields as now. */
+    private static SupportFact decodeWave1(PayloadReader in) {
+        Kind kind = in.readLegacyOrdinal(Kind.class, LegacyOrdinals.SUPPORT_FACT_KIND);
+        TicketCategory category = in.readLegacyOrdinal(TicketCategory.class, LegacyOrdinals.TICKET_CATEGORY);
+        return rest(in, kind, in.readString(), category);
+    }
+
+    private static SupportFact rest(PayloadReader in, Kind kind, String region, TicketCategory category) {
+        SupportFact fact = new SupportFact(kind, region, category, in.readLong(), in.readLong(), in.readLong(),
+                in.readBoolean(), in.readBoolean(), in.readBoolean());
+        in.end();
+        return fact;
     }
 }

@@ -2,6 +2,9 @@ package dev.lastmile.kpi.kpi;
 
 import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.avro.TicketEvent;
+import dev.lastmile.kpi.codec.LegacyOrdinals;
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
 import java.util.Optional;
 
 /**
@@ -15,6 +18,11 @@ public record TicketLifecycle(String region, TicketCategory category, long opene
                               boolean customerReplied, boolean escalated, long firstResolvedAt, long lastEventAt) {
 
     public static final long UNKNOWN = Long.MIN_VALUE;
+
+    private static final String FORMAT = "ticket lifecycle";
+    /** Version 1 (wave 1) wrote the category by ordinal; still read. */
+    private static final int WAVE1 = 1;
+    private static final int VERSION = 2;
 
     /** The new state and what the event contributes to the support KPIs, if anything. */
     public record Step(TicketLifecycle state, Optional<SupportFact> fact, boolean firstOpened) {
@@ -63,5 +71,35 @@ public record TicketLifecycle(String region, TicketCategory category, long opene
     private TicketLifecycle withLast(long last) {
         return new TicketLifecycle(region, category, openedAt, firstAgentReplyAt, customerReplied, escalated,
                 firstResolvedAt, last);
+    }
+
+    /**
+     * Value of the ticket-lifecycle store. Version 2: region, category (by name), opened, first
+     * agent reply, first resolved, last event, customer replied, escalated. Version 1 differs only
+     * in the category, one byte holding its ordinal.
+     */
+    public byte[] encode() {
+        return PayloadWriter.version(VERSION).writeString(region).writeEnum(category).writeLong(openedAt)
+                .writeLong(firstAgentReplyAt).writeLong(firstResolvedAt).writeLong(lastEventAt)
+                .writeBoolean(customerReplied).writeBoolean(escalated).toBytes();
+    }
+
+    public static TicketLifecycle decode(byte[] bytes) {
+        PayloadReader in = PayloadReader.open(FORMAT, bytes);
+        if (in.version() != VERSION && in.version() != WAVE1) {
+            throw in.unsupportedVersion();
+        }
+        String region = in.readString();
+        TicketCategory category = in.version() == WAVE1
+                ? in.readLegacyOrdinal(TicketCategory.class, LegacyOrdinals.TICKET_CATEGORY)
+                : in.readEnum(TicketCategory.class);
+        long opened = in.readLong();
+        long agent = in.readLong();
+        long resolved = in.readLong();
+        long last = in.readLong();
+        TicketLifecycle t = new TicketLifecycle(region, category, opened, agent, in.readBoolean(), in.readBoolean(),
+                resolved, last);
+        in.end();
+        return t;
     }
 }

@@ -1,5 +1,9 @@
 package dev.lastmile.kpi.topology;
 
+import dev.lastmile.kpi.codec.PayloadFormatException;
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
+import dev.lastmile.kpi.codec.Payloads;
 import dev.lastmile.kpi.kpi.DeliveryCounts;
 import dev.lastmile.kpi.kpi.RouteObservation;
 import dev.lastmile.kpi.metrics.WatermarkMetrics;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -60,8 +65,8 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
     private final WatermarkMetrics metrics;
 
     private ProcessorContext<String, Envelope> context;
-    private KeyValueStore<String, String> routes;
-    private ExpirySweep<String, String> routeSweep;
+    private KeyValueStore<String, RouteRef> routes;
+    private ExpirySweep<String, RouteRef> routeSweep;
     private KeyValueStore<Bytes, byte[]> pending;
     private KeyValueStore<String, Long> progress;
     private WatermarkTracker ticketWatermark;
@@ -191,7 +196,7 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
     private void attribute(String deliveryId, Envelope.Data data, long timestamp, Headers headers) {
         RouteObservation complaint = RouteObservation.decode(data.payload());
         long time = data.eventTimeMs();
-        RouteRef ref = RouteRef.decode(routes.get(deliveryId));
+        RouteRef ref = routes.get(deliveryId);
         RouteObservation attributed = ref != null && ref.firstSeen() <= time && ref.lastSeen() >= time - lookbackMs
                 ? complaint.attributedTo(ref.region(), ref.route(), time)
                 : complaint.attributedTo(complaint.region(), RouteObservation.UNKNOWN_ROUTE, time);
@@ -228,7 +233,7 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
     private void forgetOldDeliveries(long wallNow) {
         if (deliveryMax != Long.MIN_VALUE && deliveryMax != Long.MAX_VALUE) {
             long cutoff = deliveryMax - lookbackMs;
-            routeSweep.sweep((id, ref) -> RouteRef.decode(ref).lastSeen() < cutoff, wallNow);
+            routeSweep.sweep((id, ref) -> ref.lastSeen() < cutoff, wallNow);
         }
     }
 
@@ -242,22 +247,54 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
         return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
     }
 
-    /** A delivery's route and region, and the span of event time its events were seen in. */
+    /**
+     * A delivery's route and region, and the span of event time its events were seen in: the value
+     * of the routes store. Version 1: first seen, last seen, region, route. Wave 1 stored the text
+     * "first TAB last TAB region TAB route" instead; its first byte is a digit or '-', never 1, so
+     * such values are still read.
+     */
     record RouteRef(String route, String region, long firstSeen, long lastSeen) {
 
-        static String merge(String existing, String route, String region, long time) {
-            RouteRef old = decode(existing);
-            RouteRef ref = old == null ? new RouteRef(route, region, time, time)
+        private static final String FORMAT = "route reference";
+        private static final int VERSION = 1;
+
+        static RouteRef merge(RouteRef old, String route, String region, long time) {
+            return old == null ? new RouteRef(route, region, time, time)
                     : new RouteRef(route, region, Math.min(old.firstSeen, time), Math.max(old.lastSeen, time));
-            return ref.firstSeen + "\t" + ref.lastSeen + "\t" + ref.region + "\t" + ref.route;
         }
 
-        static RouteRef decode(String s) {
-            if (s == null) {
-                return null;
+        static Serde<RouteRef> serde() {
+            return Payloads.serde(RouteRef::encode, RouteRef::decode);
+        }
+
+        byte[] encode() {
+            return PayloadWriter.version(VERSION).writeLong(firstSeen).writeLong(lastSeen).writeString(region)
+                    .writeString(route).toBytes();
+        }
+
+        static RouteRef decode(byte[] bytes) {
+            PayloadReader in = PayloadReader.open(FORMAT, bytes);
+            if (in.version() == '-' || in.version() >= '0' && in.version() <= '9') {
+                return decodeWave1(new String(bytes, StandardCharsets.UTF_8));
             }
+            if (in.version() != VERSION) {
+                throw in.unsupportedVersion();
+            }
+            long first = in.readLong();
+            long last = in.readLong();
+            String region = in.readString();
+            RouteRef ref = new RouteRef(in.readString(), region, first, last);
+            in.end();
+            return ref;
+        }
+
+        private static RouteRef decodeWave1(String s) {
             String[] f = s.split("\t", 4);
-            return new RouteRef(f[3], f[2], Long.parseLong(f[0]), Long.parseLong(f[1]));
+            try {
+                return new RouteRef(f[3], f[2], Long.parseLong(f[0]), Long.parseLong(f[1]));
+            } catch (RuntimeException e) {
+                throw new PayloadFormatException(FORMAT, 0, "wave 1 text \"" + s + "\"", e);
+            }
         }
     }
 }

@@ -1,54 +1,44 @@
 package dev.lastmile.kpi.topology;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
+import dev.lastmile.kpi.codec.Payloads;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Store serde for aggregates made of a fixed tuple of longs and one map of string to count:
- * a version byte, the longs, then the map's size and entries. Compact and exact.
+ * Store format of aggregates made of a fixed tuple of longs and one map of string to count.
+ * Version 1 (unchanged since wave 1): the longs, the map's size, then its entries (key, count) in key order.
  */
 final class CountsSerde {
 
-    private static final byte VERSION = 1;
+    private static final String FORMAT = "counts";
+    private static final int VERSION = 1;
 
     private CountsSerde() {
     }
 
     static <A> Serde<A> of(int fields, Function<A, long[]> longs, Function<A, Map<String, Long>> map,
                            BiFunction<long[], Map<String, Long>, A> build) {
-        return Serdes.serdeFrom((topic, a) -> a == null ? null : write(longs.apply(a), map.apply(a)),
-                (topic, bytes) -> {
-                    if (bytes == null) {
-                        return null;
-                    }
-                    try {
-                        ByteBuffer in = ByteBuffer.wrap(bytes);
-                        if (in.get() != VERSION) {
-                            throw new SerializationException("Aggregate in " + topic + " has an unknown version");
-                        }
-                        long[] values = new long[fields];
-                        for (int i = 0; i < fields; i++) {
-                            values[i] = in.getLong();
-                        }
-                        Map<String, Long> entries = new TreeMap<>();
-                        int size = in.getInt();
-                        for (int i = 0; i < size; i++) {
-                            byte[] key = new byte[in.getInt()];
-                            in.get(key);
-                            entries.put(new String(key, StandardCharsets.UTF_8), in.getLong());
-                        }
-                        return build.apply(values, entries);
-                    } catch (RuntimeException e) {
-                        throw new SerializationException("Corrupt aggregate in " + topic, e);
-                    }
-                });
+        return Payloads.serde(a -> write(longs.apply(a), map.apply(a)), bytes -> {
+            PayloadReader in = PayloadReader.open(FORMAT, bytes);
+            if (in.version() != VERSION) {
+                throw in.unsupportedVersion();
+            }
+            long[] values = new long[fields];
+            for (int i = 0; i < fields; i++) {
+                values[i] = in.readLong();
+            }
+            Map<String, Long> entries = new TreeMap<>();
+            for (int size = in.readInt(); size > 0; size--) {
+                entries.put(in.readString(), in.readLong());
+            }
+            in.end();
+            return build.apply(values, entries);
+        });
     }
 
     static <A> Serde<A> longsOnly(int fields, Function<A, long[]> longs, Function<long[], A> build) {
@@ -56,19 +46,12 @@ final class CountsSerde {
     }
 
     private static byte[] write(long[] values, Map<String, Long> map) {
-        int size = 1 + 8 * values.length + 4;
-        for (String k : map.keySet()) {
-            size += 4 + k.getBytes(StandardCharsets.UTF_8).length + 8;
-        }
-        ByteBuffer out = ByteBuffer.allocate(size).put(VERSION);
+        PayloadWriter out = PayloadWriter.version(VERSION);
         for (long v : values) {
-            out.putLong(v);
+            out.writeLong(v);
         }
-        out.putInt(map.size());
-        new TreeMap<>(map).forEach((k, v) -> {
-            byte[] key = k.getBytes(StandardCharsets.UTF_8);
-            out.putInt(key.length).put(key).putLong(v);
-        });
-        return out.array();
+        out.writeInt(map.size());
+        new TreeMap<>(map).forEach((k, v) -> out.writeString(k).writeLong(v));
+        return out.toBytes();
     }
 }

@@ -1,13 +1,11 @@
 package dev.lastmile.kpi.topology;
 
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
 import dev.lastmile.kpi.kpi.Validation;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -21,13 +19,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Names not seen for {@code retention} of event time are forgotten, so retired ones free their place.
  *
  * <p>Store keys: {@code R|<region>} and {@code T|<region>|<route>} ('|' is rejected in names).
- * Values: a version byte, then the last event time seen (epoch millis). The same store keeps, under
- * {@code P}, the highest progress the gate has reported downstream ({@link #reported()}), which the
- * gate's in-memory progress forgets on a restart.
+ * Values: version 1 (unchanged since wave 1), then the last event time seen (epoch millis). The
+ * same store keeps, under {@code P}, the highest progress the gate has reported downstream
+ * ({@link #reported()}), which the gate's in-memory progress forgets on a restart.
  */
 final class KnownKeys {
 
-    private static final byte VERSION = 1;
+    private static final int VERSION = 1;
     private static final String REPORTED_KEY = "P";
     /** Last-seen times move in steps of an hour: one store write per name and hour, not per record. */
     private static final long STEP_MS = 3_600_000L;
@@ -137,14 +135,16 @@ final class KnownKeys {
     }
 
     static byte[] encode(long lastSeen) {
-        return ByteBuffer.allocate(9).put(VERSION).putLong(lastSeen).array();
+        return PayloadWriter.version(VERSION).writeLong(lastSeen).toBytes();
     }
 
     static long decode(byte[] value) {
-        if (value == null || value.length != 9 || value[0] != VERSION) {
-            throw new SerializationException("known-keys entry of an unknown format (version "
-                    + (value == null || value.length == 0 ? "none" : value[0]) + ")");
+        PayloadReader in = PayloadReader.open("known-keys entry", value);
+        if (in.version() != VERSION) {
+            throw in.unsupportedVersion();
         }
-        return ByteBuffer.wrap(value, 1, 8).getLong();
+        long seen = in.readLong();
+        in.end();
+        return seen;
     }
 }

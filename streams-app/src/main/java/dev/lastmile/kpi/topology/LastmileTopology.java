@@ -148,7 +148,8 @@ public final class LastmileTopology {
                 : new AttributionInput.DeliveryProgress(((Gated.Progress<DeliveryEvent>) v).marker()),
                 Named.as("complaint-join-deliveries"));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-                ComplaintAttributionProcessor.ROUTES_STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
+                ComplaintAttributionProcessor.ROUTES_STORE), Serdes.String(),
+                ComplaintAttributionProcessor.RouteRef.serde()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
                 ComplaintAttributionProcessor.PENDING_STORE), Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(

@@ -1,11 +1,8 @@
 package dev.lastmile.kpi.topology;
 
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class LateCollector implements Processor<String, LateVerdict, byte[], byte[]> {
 
     static final String STORE = "late-copies-pending";
-    private static final byte VERSION = 1;
+    private static final int VERSION = 1;
 
     private final int maxCopyBytes;
     private final Duration grace;
@@ -123,39 +120,26 @@ final class LateCollector implements Processor<String, LateVerdict, byte[], byte
                 : "; every window containing it was closed");
     }
 
-    private static byte[] encode(List<LateVerdict> verdicts) {
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeInt(verdicts.size());
-            for (LateVerdict v : verdicts) {
-                byte[] b = LateVerdict.VerdictSerde.encode(v);
-                out.writeInt(b.length);
-                out.write(b);
-            }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Store value, version 1 (unchanged since wave 1): the count, then each verdict's bytes, length-prefixed. */
+    static byte[] encode(List<LateVerdict> verdicts) {
+        PayloadWriter out = PayloadWriter.version(VERSION).writeInt(verdicts.size());
+        verdicts.forEach(v -> out.writeBytes(LateVerdict.VerdictSerde.encode(v)));
+        return out.toBytes();
     }
 
-    private static List<LateVerdict> decode(byte[] stored) {
+    static List<LateVerdict> decode(byte[] stored) {
         if (stored == null) {
             return List.of();
         }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(stored))) {
-            if (in.readByte() != VERSION) {
-                throw new org.apache.kafka.common.errors.SerializationException("pending late verdicts of unknown version");
-            }
-            List<LateVerdict> out = new ArrayList<>();
-            for (int i = in.readInt(); i > 0; i--) {
-                byte[] b = new byte[in.readInt()];
-                in.readFully(b);
-                out.add(LateVerdict.VerdictSerde.decode(b));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        PayloadReader in = PayloadReader.open("pending late verdicts", stored);
+        if (in.version() != VERSION) {
+            throw in.unsupportedVersion();
         }
+        List<LateVerdict> out = new ArrayList<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            out.add(LateVerdict.VerdictSerde.decode(in.readBytes()));
+        }
+        in.end();
+        return out;
     }
 }

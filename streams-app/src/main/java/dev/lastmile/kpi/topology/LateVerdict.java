@@ -1,11 +1,7 @@
 package dev.lastmile.kpi.topology;
 
-import static dev.lastmile.kpi.watermark.EnvelopeSerde.getBytes;
-import static dev.lastmile.kpi.watermark.EnvelopeSerde.putBytes;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.errors.SerializationException;
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -26,9 +22,13 @@ record LateVerdict(String family, boolean missed, boolean countedInRolling, long
         return source + "@" + offset;
     }
 
-    /** Binary format on the late-verdicts repartition topics: a version byte, then the fields. */
+    /**
+     * Format on the late-verdicts repartition topics. Version 1 (unchanged since wave 1): family,
+     * missed, counted in rolling, watermark, event time, hour end, a reserved long, source, offset,
+     * raw key, raw value.
+     */
     static final class VerdictSerde implements Serde<LateVerdict> {
-        private static final byte VERSION = 1;
+        private static final int VERSION = 1;
 
         @Override
         public Serializer<LateVerdict> serializer() {
@@ -41,49 +41,28 @@ record LateVerdict(String family, boolean missed, boolean countedInRolling, long
         }
 
         static byte[] encode(LateVerdict v) {
-            byte[] family = v.family().getBytes(StandardCharsets.UTF_8);
-            byte[] source = v.source().getBytes(StandardCharsets.UTF_8);
-            int size = 1 + 4 + family.length + 2 + 8 * 4 + 4 + source.length + 8 + 4 + length(v.rawKey()) + 4
-                    + length(v.rawValue());
-            ByteBuffer out = ByteBuffer.allocate(size).put(VERSION).putInt(family.length).put(family)
-                    .put((byte) (v.missed() ? 1 : 0)).put((byte) (v.countedInRolling() ? 1 : 0))
-                    .putLong(v.watermark()).putLong(v.eventTime()).putLong(v.hourEnd()).putLong(0L)
-                    .putInt(source.length).put(source).putLong(v.offset());
-            putBytes(out, v.rawKey());
-            putBytes(out, v.rawValue());
-            return out.array();
+            return PayloadWriter.version(VERSION).writeString(v.family()).writeBoolean(v.missed())
+                    .writeBoolean(v.countedInRolling()).writeLong(v.watermark()).writeLong(v.eventTime())
+                    .writeLong(v.hourEnd()).writeLong(0L).writeString(v.source()).writeLong(v.offset())
+                    .writeBytes(v.rawKey()).writeBytes(v.rawValue()).toBytes();
         }
 
         static LateVerdict decode(byte[] bytes) {
-            try {
-                ByteBuffer in = ByteBuffer.wrap(bytes);
-                if (in.get() != VERSION) {
-                    throw new SerializationException("late verdict of unknown version " + bytes[0]);
-                }
-                String family = string(in);
-                boolean missed = in.get() == 1;
-                boolean rolling = in.get() == 1;
-                long watermark = in.getLong();
-                long eventTime = in.getLong();
-                long hourEnd = in.getLong();
-                in.getLong(); // reserved
-                String source = string(in);
-                long offset = in.getLong();
-                return new LateVerdict(family, missed, rolling, watermark, eventTime, hourEnd, source, offset,
-                        getBytes(in), getBytes(in));
-            } catch (RuntimeException e) {
-                throw new SerializationException("corrupt late verdict", e);
+            PayloadReader in = PayloadReader.open("late verdict", bytes);
+            if (in.version() != VERSION) {
+                throw in.unsupportedVersion();
             }
-        }
-
-        private static int length(byte[] b) {
-            return b == null ? 0 : b.length;
-        }
-
-        private static String string(ByteBuffer in) {
-            byte[] b = new byte[in.getInt()];
-            in.get(b);
-            return new String(b, StandardCharsets.UTF_8);
+            String family = in.readString();
+            boolean missed = in.readBoolean();
+            boolean rolling = in.readBoolean();
+            long watermark = in.readLong();
+            long eventTime = in.readLong();
+            long hourEnd = in.readLong();
+            in.readLong(); // reserved
+            LateVerdict v = new LateVerdict(family, missed, rolling, watermark, eventTime, hourEnd, in.readString(),
+                    in.readLong(), in.readBytes(), in.readBytes());
+            in.end();
+            return v;
         }
     }
 }

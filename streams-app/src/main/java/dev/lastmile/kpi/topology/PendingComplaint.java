@@ -1,14 +1,10 @@
 package dev.lastmile.kpi.topology;
 
-import static dev.lastmile.kpi.watermark.EnvelopeSerde.getBytes;
-import static dev.lastmile.kpi.watermark.EnvelopeSerde.putBytes;
-
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
 import dev.lastmile.kpi.watermark.Envelope;
 import dev.lastmile.kpi.watermark.EnvelopeSerde;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -18,54 +14,53 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * A complaint waiting in the join's store for its delivery: the delivery id, the complaint's
  * envelope and its original headers (so a complaint that later turns out late keeps them).
  *
- * <p>Format 2: version byte 2, delivery id, header count and headers, envelope. Format 1 (no
- * version byte, no headers; its first byte is the high byte of the id length, so 0) is still read.
+ * <p>Version 3: delivery id, header count and headers (key, value), then the envelope to the end.
+ * Still read: version 2 (wave 1), the same but with 4 zero bytes after the envelope (its buffer was
+ * over-allocated), and the format before it (no version byte, no headers; its first byte is the high
+ * byte of the id length, so 0).
  */
 record PendingComplaint(String deliveryId, Envelope.Data data, Headers headers) {
 
-    private static final byte VERSION = 2;
-    private static final EnvelopeSerde ENVELOPES = new EnvelopeSerde();
+    private static final String FORMAT = "pending complaint";
+    private static final int VERSION = 3;
+    private static final int WAVE1 = 2;
+    private static final int WAVE1_PADDING = 4;
 
     static byte[] encode(String deliveryId, Envelope.Data data, Headers headers) {
-        List<byte[]> parts = new ArrayList<>();
-        parts.add(deliveryId.getBytes(StandardCharsets.UTF_8));
         Header[] all = headers.toArray();
+        PayloadWriter out = PayloadWriter.version(VERSION).writeString(deliveryId).writeInt(all.length);
         for (Header h : all) {
-            parts.add(h.key().getBytes(StandardCharsets.UTF_8));
-            parts.add(h.value());
+            out.writeString(h.key()).writeBytes(h.value());
         }
-        byte[] envelope = ENVELOPES.serializer().serialize(ComplaintAttributionProcessor.PENDING_STORE, data);
-        int size = 1 + 4 + 4 + envelope.length;
-        for (byte[] p : parts) {
-            size += 4 + (p == null ? 0 : p.length);
-        }
-        ByteBuffer out = ByteBuffer.allocate(size).put(VERSION);
-        putBytes(out, parts.get(0));
-        out.putInt(all.length);
-        for (int i = 1; i < parts.size(); i++) {
-            putBytes(out, parts.get(i));
-        }
-        return out.put(envelope).array();
+        return out.writeRest(EnvelopeSerde.write(data)).toBytes();
     }
 
     static PendingComplaint decode(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        RecordHeaders headers = new RecordHeaders();
-        String id;
-        if (bytes[0] == VERSION) {
-            in.get();
-            id = new String(getBytes(in), StandardCharsets.UTF_8);
-            int count = in.getInt();
-            for (int i = 0; i < count; i++) {
-                headers.add(new RecordHeader(new String(getBytes(in), StandardCharsets.UTF_8), getBytes(in)));
-            }
-        } else {
-            id = new String(getBytes(in), StandardCharsets.UTF_8);
+        boolean untagged = bytes.length > 0 && bytes[0] == 0;
+        PayloadReader in = untagged ? PayloadReader.untagged(FORMAT, 1, bytes) : PayloadReader.open(FORMAT, bytes);
+        if (!untagged && in.version() != VERSION && in.version() != WAVE1) {
+            throw in.unsupportedVersion();
         }
-        byte[] envelope = new byte[in.remaining()];
-        in.get(envelope);
-        Envelope.Data data = (Envelope.Data) ENVELOPES.deserializer()
-                .deserialize(ComplaintAttributionProcessor.PENDING_STORE, envelope);
+        String id = in.readString();
+        RecordHeaders headers = new RecordHeaders();
+        for (int count = untagged ? 0 : in.readInt(); count > 0; count--) {
+            headers.add(new RecordHeader(in.readString(), in.readBytes()));
+        }
+        byte[] envelope = in.readRest();
+        if (!untagged && in.version() == WAVE1) {
+            envelope = withoutWave1Padding(in, envelope);
+        }
+        if (!(EnvelopeSerde.read(envelope) instanceof Envelope.Data data)) {
+            throw in.corrupt("a marker where a complaint was expected");
+        }
         return new PendingComplaint(id, data, headers);
+    }
+
+    private static byte[] withoutWave1Padding(PayloadReader in, byte[] envelope) {
+        int end = envelope.length - WAVE1_PADDING;
+        if (end < 0 || !Arrays.equals(envelope, end, envelope.length, new byte[WAVE1_PADDING], 0, WAVE1_PADDING)) {
+            throw in.corrupt("no zero padding after the envelope");
+        }
+        return Arrays.copyOf(envelope, end);
     }
 }

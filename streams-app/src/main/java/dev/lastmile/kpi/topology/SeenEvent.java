@@ -1,6 +1,7 @@
 package dev.lastmile.kpi.topology;
 
-import java.nio.ByteBuffer;
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,31 +15,32 @@ import java.nio.charset.StandardCharsets;
  *   <li>The hash tells a true repeat (a producer retry, a file replayed: same content) from a
  *       different event under a used id, which goes to the DLQ as {@code conflicting_duplicate}.</li>
  * </ul>
- * Format 1: version byte 1, offset, hash. A value of exactly 8 bytes is the format before versions
- * (the event time only): such an id counts as seen, content unknown.
+ * Version 1 (unchanged since wave 1): offset, hash. A value of exactly 8 bytes is the format
+ * before versions (the event time only): such an id counts as seen, content unknown.
  */
 record SeenEvent(long offset, long contentHash, boolean legacy) {
 
-    private static final byte VERSION = 1;
+    private static final int VERSION = 1;
 
     static SeenEvent of(long offset, String content) {
         return new SeenEvent(offset, hash(content), false);
     }
 
     byte[] encode() {
-        return ByteBuffer.allocate(17).put(VERSION).putLong(offset).putLong(contentHash).array();
+        return PayloadWriter.version(VERSION).writeLong(offset).writeLong(contentHash).toBytes();
     }
 
     static SeenEvent decode(byte[] bytes) {
         if (bytes.length == Long.BYTES) {
             return new SeenEvent(-1, 0, true);
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        byte version = in.get();
-        if (version != VERSION) {
-            throw new IllegalStateException("dedup entry format " + version + " is newer than this version reads");
+        PayloadReader in = PayloadReader.open("dedup entry", bytes);
+        if (in.version() != VERSION) {
+            throw in.unsupportedVersion();
         }
-        return new SeenEvent(in.getLong(), in.getLong(), false);
+        SeenEvent seen = new SeenEvent(in.readLong(), in.readLong(), false);
+        in.end();
+        return seen;
     }
 
     /** Whether a record with this content at this offset repeats the event first seen here. */

@@ -1,25 +1,18 @@
 package dev.lastmile.kpi.topology;
 
-import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.avro.TicketEvent;
+import dev.lastmile.kpi.codec.Payloads;
 import dev.lastmile.kpi.kpi.RouteObservation;
 import dev.lastmile.kpi.kpi.TicketLifecycle;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -91,32 +84,6 @@ final class TicketLifecycleProcessor implements Processor<String, Gated<TicketEv
 
     /** Store serde of a ticket's lifecycle. */
     static Serde<TicketLifecycle> serde() {
-        return Serdes.serdeFrom((topic, t) -> {
-            if (t == null) {
-                return null;
-            }
-            byte[] r = t.region().getBytes(StandardCharsets.UTF_8);
-            return ByteBuffer.allocate(1 + 4 + r.length + 1 + 8 * 4 + 2).put((byte) 1).putInt(r.length).put(r)
-                    .put((byte) t.category().ordinal()).putLong(t.openedAt()).putLong(t.firstAgentReplyAt())
-                    .putLong(t.firstResolvedAt()).putLong(t.lastEventAt()).put((byte) (t.customerReplied() ? 1 : 0))
-                    .put((byte) (t.escalated() ? 1 : 0)).array();
-        }, (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            in.get(); // version
-            byte[] r = new byte[in.getInt()];
-            in.get(r);
-            TicketCategory category = TicketCategory.values()[in.get()];
-            long opened = in.getLong();
-            long agent = in.getLong();
-            long resolved = in.getLong();
-            long last = in.getLong();
-            boolean customer = in.get() == 1;
-            boolean escalated = in.get() == 1;
-            return new TicketLifecycle(new String(r, StandardCharsets.UTF_8), category, opened, agent, customer,
-                    escalated, resolved, last);
-        });
+        return Payloads.serde(TicketLifecycle::encode, TicketLifecycle::decode);
     }
 }

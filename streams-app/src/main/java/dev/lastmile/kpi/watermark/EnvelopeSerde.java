@@ -1,19 +1,20 @@
 package dev.lastmile.kpi.watermark;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.errors.SerializationException;
+import dev.lastmile.kpi.codec.PayloadReader;
+import dev.lastmile.kpi.codec.PayloadWriter;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Binary format of {@link Envelope} on internal repartition topics: a version byte, a kind byte,
- * then length-prefixed fields. Internal, so no registry; the version byte allows a later change.
+ * Format of {@link Envelope} on internal repartition topics (and inside pending complaints).
+ * Version 1 (unchanged since wave 1): kind (1 data, 2 marker), source; a marker then its time; data
+ * then offset, event time, raw key, raw value, payload (the payload has its own version).
  */
 public final class EnvelopeSerde implements Serde<Envelope> {
 
-    private static final byte VERSION = 1;
+    static final String FORMAT = "envelope";
+    private static final int VERSION = 1;
     private static final byte DATA = 1;
     private static final byte MARKER = 2;
 
@@ -24,67 +25,32 @@ public final class EnvelopeSerde implements Serde<Envelope> {
 
     @Override
     public Deserializer<Envelope> deserializer() {
-        return (topic, bytes) -> bytes == null ? null : read(topic, bytes);
+        return (topic, bytes) -> bytes == null ? null : read(bytes);
     }
 
-    static byte[] write(Envelope envelope) {
-        byte[] source = envelope.source().getBytes(StandardCharsets.UTF_8);
+    public static byte[] write(Envelope envelope) {
+        PayloadWriter out = PayloadWriter.version(VERSION);
         if (envelope instanceof Envelope.Data d) {
-            int keyLength = d.rawKey() == null ? -1 : d.rawKey().length;
-            int valueLength = d.rawValue() == null ? -1 : d.rawValue().length;
-            int payloadLength = d.payload() == null ? -1 : d.payload().length;
-            ByteBuffer out = ByteBuffer.allocate(2 + 4 + source.length + 8 + 8 + 4 + Math.max(keyLength, 0)
-                    + 4 + Math.max(valueLength, 0) + 4 + Math.max(payloadLength, 0));
-            out.put(VERSION).put(DATA).putInt(source.length).put(source).putLong(d.offset()).putLong(d.eventTimeMs());
-            putBytes(out, d.rawKey());
-            putBytes(out, d.rawValue());
-            putBytes(out, d.payload());
-            return out.array();
+            return out.writeByte(DATA).writeString(d.source()).writeLong(d.offset()).writeLong(d.eventTimeMs())
+                    .writeBytes(d.rawKey()).writeBytes(d.rawValue()).writeBytes(d.payload()).toBytes();
         }
-        ByteBuffer out = ByteBuffer.allocate(2 + 4 + source.length + 8);
-        out.put(VERSION).put(MARKER).putInt(source.length).put(source).putLong(envelope.eventTimeMs());
-        return out.array();
+        return out.writeByte(MARKER).writeString(envelope.source()).writeLong(envelope.eventTimeMs()).toBytes();
     }
 
-    static Envelope read(String topic, byte[] bytes) {
-        try {
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            byte version = in.get();
-            if (version != VERSION) {
-                throw new SerializationException("Envelope version " + version + " on " + topic + " is not supported");
-            }
-            byte kind = in.get();
-            byte[] source = new byte[in.getInt()];
-            in.get(source);
-            String src = new String(source, StandardCharsets.UTF_8);
-            if (kind == MARKER) {
-                return new Envelope.Marker(src, in.getLong());
-            }
-            long offset = in.getLong();
-            long time = in.getLong();
-            return new Envelope.Data(src, offset, time, getBytes(in), getBytes(in), getBytes(in));
-        } catch (RuntimeException e) {
-            throw new SerializationException("Corrupt envelope on " + topic, e);
+    public static Envelope read(byte[] bytes) {
+        PayloadReader in = PayloadReader.open(FORMAT, bytes);
+        if (in.version() != VERSION) {
+            throw in.unsupportedVersion();
         }
-    }
-
-    /** A length-prefixed byte array (-1 for null), the field format of every internal payload. */
-    public static void putBytes(ByteBuffer out, byte[] b) {
-        if (b == null) {
-            out.putInt(-1);
-        } else {
-            out.putInt(b.length).put(b);
-        }
-    }
-
-    /** Reads what {@link #putBytes} wrote. */
-    public static byte[] getBytes(ByteBuffer in) {
-        int length = in.getInt();
-        if (length < 0) {
-            return null;
-        }
-        byte[] b = new byte[length];
-        in.get(b);
-        return b;
+        byte kind = in.readByte();
+        String source = in.readString();
+        Envelope envelope = switch (kind) {
+            case MARKER -> new Envelope.Marker(source, in.readLong());
+            case DATA -> new Envelope.Data(source, in.readLong(), in.readLong(), in.readBytes(), in.readBytes(),
+                    in.readBytes());
+            default -> throw in.corrupt("unknown envelope kind " + kind);
+        };
+        in.end();
+        return envelope;
     }
 }

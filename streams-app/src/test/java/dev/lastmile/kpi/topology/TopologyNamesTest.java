@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The names of state stores and internal topics are part of the pipeline's upgrade contract: a
  * renamed store orphans its state and its changelog. This list changes only on purpose, with a
- * migration note in the change.
+ * migration note in the change. The other half of the contract, what those stores and topics hold,
+ * is pinned by InternalFormatsTest (see "Internal formats" in the README).
  */
 class TopologyNamesTest {
 
