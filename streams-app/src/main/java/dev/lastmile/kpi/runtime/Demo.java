@@ -4,6 +4,7 @@ import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
+import dev.lastmile.kpi.embedded.FileSchemaRegistry;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
@@ -111,7 +112,10 @@ public final class Demo implements AutoCloseable {
         }
         registry = Registries.prometheus();
         metrics = new PipelineMetrics(registry);
-        SchemaRegistryClient schemas = MockSchemaRegistry.forScope(registryScope);
+        // Ids kept in the data dir: after a restart (even a kill -9) records written before still decode.
+        SchemaRegistryClient schemas = FileSchemaRegistry.open(dataDir.resolve("schemas.json"),
+                MockSchemaRegistry.URL_PREFIX + registryScope);
+        MockSchemaRegistry.bind(registryScope, schemas);
         schemaRegistry = EmbeddedSchemaRegistry.start(schemas); // for consumers in other processes
         Map<String, Integer> partitions = new HashMap<>();
         config.topics().inputs().forEach(t -> partitions.put(t, options.partitions()));
