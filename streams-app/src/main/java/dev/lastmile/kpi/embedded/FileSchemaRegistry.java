@@ -32,6 +32,8 @@ public final class FileSchemaRegistry implements SchemaRegistryClient {
     private final String url;
     private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
     private final Map<String, Integer> idByText = new LinkedHashMap<>();
+    /** What {@link #register} answered, by subject and schema. */
+    private final Map<String, Map<Schema, Integer>> registered = new ConcurrentHashMap<>();
     /** Subject to the ids of its versions, oldest first. */
     private final Map<String, List<Integer>> subjects = new LinkedHashMap<>();
 
@@ -68,11 +70,18 @@ public final class FileSchemaRegistry implements SchemaRegistryClient {
     }
 
     @Override
-    public synchronized int register(String subject, Schema schema) {
+    public int register(String subject, Schema schema) {
+        // Serializers register on every record: answer known pairs without a lock or Schema.toString().
+        Integer cached = registered.getOrDefault(subject, Map.of()).get(schema);
+        return cached != null ? cached : registerNew(subject, schema);
+    }
+
+    private synchronized int registerNew(String subject, Schema schema) {
         String text = schema.toString();
         Integer known = idByText.get(text);
         List<Integer> versions = subjects.get(subject);
         if (known != null && versions != null && versions.contains(known)) {
+            remember(subject, schema, known);
             return known;
         }
         int id = known != null ? known : byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
@@ -92,7 +101,12 @@ public final class FileSchemaRegistry implements SchemaRegistryClient {
         idByText.put(text, id);
         byId.put(id, schema);
         subjects.put(subject, newVersions);
+        remember(subject, schema, id);
         return id;
+    }
+
+    private void remember(String subject, Schema schema, int id) {
+        registered.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
     }
 
     private static byte[] serialize(Map<Integer, String> texts, Map<String, List<Integer>> subjects)
