@@ -62,6 +62,8 @@ public final class KafkaSimulation implements Runnable, AutoCloseable {
     private final AtomicLong invalid = new AtomicLong();
     private volatile long simOrigin;
     private volatile long wallOrigin = -1;
+    /** Simulated time up to which every event has been handed to the producer. */
+    private volatile long sentUpTo;
     private volatile boolean stopped;
 
     public KafkaSimulation(Properties clientProperties, Topics topics, SimulationSettings settings, double speedup) {
@@ -71,6 +73,7 @@ public final class KafkaSimulation implements Runnable, AutoCloseable {
         this.topics = topics;
         this.clientProperties = clientProperties;
         this.simOrigin = settings.start().toEpochMilli();
+        this.sentUpTo = simOrigin;
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -130,6 +133,7 @@ public final class KafkaSimulation implements Runnable, AutoCloseable {
         }
         missing.forEach(this::send);
         simOrigin = t;
+        sentUpTo = t;
         return new Resumed(found, missing.size(), Instant.ofEpochMilli(t));
     }
 
@@ -183,12 +187,23 @@ public final class KafkaSimulation implements Runnable, AutoCloseable {
         return origin < 0 ? simOrigin : simOrigin + (long) ((wallMs - origin) * speedup);
     }
 
+    /**
+     * Simulated time up to which every event has been sent: a consumer that has read a partition to
+     * its end has seen everything before it (give or take the producer's linger), however far a
+     * busy machine let this thread fall behind the clock. The demo's "now" for the pipeline.
+     */
+    public long sentUpTo() {
+        return sentUpTo;
+    }
+
     @Override
     public void run() {
         startClock();
         try {
             while (!stopped) {
-                simulator.advanceTo(simulatedTime(System.currentTimeMillis())).forEach(e -> send(prepare(e)));
+                long now = simulatedTime(System.currentTimeMillis());
+                simulator.advanceTo(now).forEach(e -> send(prepare(e)));
+                sentUpTo = now;
                 Thread.sleep(TICK_MS);
             }
         } catch (InterruptedException e) {
