@@ -13,7 +13,7 @@ public final class MockSchemaRegistry {
 
     public static final String URL_PREFIX = "mock://";
 
-    private static final Map<String, InMemoryClient> SCOPES = new ConcurrentHashMap<>();
+    private static final Map<String, SchemaRegistryClient> SCOPES = new ConcurrentHashMap<>();
 
     private MockSchemaRegistry() {
     }
@@ -21,6 +21,18 @@ public final class MockSchemaRegistry {
     /** The registry of {@code scope}, created on first use. */
     public static SchemaRegistryClient forScope(String scope) {
         return SCOPES.computeIfAbsent(scope, InMemoryClient::new);
+    }
+
+    /**
+     * Makes {@code client} the registry of {@code scope}, so serdes configured with
+     * {@code mock://<scope>} use it, e.g. a registry that keeps its ids in a file.
+     *
+     * @throws IllegalStateException if the scope already has a registry
+     */
+    public static void bind(String scope, SchemaRegistryClient client) {
+        if (SCOPES.putIfAbsent(scope, client) != null) {
+            throw new IllegalStateException("Registry scope " + scope + " is in use already");
+        }
     }
 
     /** Forgets a scope, e.g. at the end of a test. */

@@ -34,7 +34,8 @@ final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     SimulationOptions simulation;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep broker and state here (default: a temporary directory, removed at the end).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep broker, state, schema ids and simulation here; started again on it (even after a kill -9), "
+                    + "the demo carries on where it stopped (default: a temporary directory, removed at the end).")
     Path dataDir;
 
     /** 30s, 10m, 1h or ISO-8601, as the configuration reads them. */

@@ -4,6 +4,7 @@ import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
+import dev.lastmile.kpi.embedded.FileSchemaRegistry;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
@@ -11,6 +12,7 @@ import dev.lastmile.kpi.serde.MockSchemaRegistry;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
 import dev.lastmile.kpi.sim.KafkaSimulation;
 import dev.lastmile.kpi.sim.SimulationSettings;
+import dev.lastmile.kpi.sim.SimulationSettingsFile;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import dev.lastmile.kpi.topology.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -26,6 +28,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,8 +74,6 @@ public final class Demo implements AutoCloseable {
     private PrometheusMeterRegistry registry;
     private String registryScope;
     private ScheduledExecutorService summaries;
-    private Instant simulatedStart;
-    private long wallStart;
     private boolean closed;
 
     private Demo(Options options, PrintStream out) throws IOException {
@@ -111,35 +112,58 @@ public final class Demo implements AutoCloseable {
         }
         registry = Registries.prometheus();
         metrics = new PipelineMetrics(registry);
-        SchemaRegistryClient schemas = MockSchemaRegistry.forScope(registryScope);
+        // Ids kept in the data dir: after a restart (even a kill -9) records written before still decode.
+        SchemaRegistryClient schemas = FileSchemaRegistry.open(dataDir.resolve("schemas.json"),
+                MockSchemaRegistry.URL_PREFIX + registryScope);
+        MockSchemaRegistry.bind(registryScope, schemas);
         schemaRegistry = EmbeddedSchemaRegistry.start(schemas); // for consumers in other processes
         Map<String, Integer> partitions = new HashMap<>();
         config.topics().inputs().forEach(t -> partitions.put(t, options.partitions()));
-        // Simulated time starts 3 days back and runs --speedup times faster than the wall clock; the
-        // pipeline judges "now" (caught-up progress, future events) by the simulated clock.
-        simulatedStart = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
-        wallStart = System.currentTimeMillis();
+        simulation = new KafkaSimulation(config.clientProperties(), Topics.of(config.topics(), schemas),
+                simulationSettings(), options.speedup());
+        KafkaSimulation.Resumed resumed = simulation.resume();
+        // The pipeline judges "now" (caught-up progress, future events) by the simulated clock,
+        // which runs --speedup times faster than the wall clock: by how far the simulator has sent,
+        // so a partition read to its end never vouches for time a starved simulator has not covered
+        // (at 600x a one-second stall is 10 simulated minutes; its events would arrive late).
+        simulation.startClock();
         pipeline = new Pipeline(config, new TopologyOptions(schemas, metrics, partitions, false)
-                .withEventClock(this::simulatedTime)).start();
+                .withEventClock(wallMs -> simulation.sentUpTo())).start();
         http.serve(registry, pipeline, null);
-
-        double deliveriesPerHour = options.rate() * 3600 / options.speedup() / EVENTS_PER_DELIVERY
-                / options.regions().size();
-        SimulationSettings sim = options.simulation().withStart(simulatedStart)
-                .withDeliveriesPerHour(deliveriesPerHour);
-        simulation = new KafkaSimulation(config.clientProperties(), Topics.of(config.topics(), schemas), sim,
-                options.speedup());
         Thread simThread = new Thread(simulation, "lastmile-simulator");
         simThread.setDaemon(true);
         simThread.start();
 
-        banner(config);
+        banner(config, resumed);
         summaries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lastmile-summary");
             t.setDaemon(true);
             return t;
         });
         summaries.scheduleAtFixedRate(this::printSummary, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * What to simulate: the settings kept in the data dir if an earlier run left them (the same
+     * events are replayed, so the simulation continues where it stopped), else new ones, kept
+     * before anything is sent. Simulated time starts 3 days back.
+     */
+    private SimulationSettings simulationSettings() throws IOException {
+        Path file = dataDir.resolve("simulation.json");
+        double deliveriesPerHour = options.rate() * 3600 / options.speedup() / EVENTS_PER_DELIVERY
+                / options.regions().size();
+        SimulationSettings wanted = options.simulation().withDeliveriesPerHour(deliveriesPerHour);
+        Optional<SimulationSettings> kept = SimulationSettingsFile.read(file);
+        if (kept.isPresent()) {
+            if (!kept.get().withStart(wanted.start()).equals(wanted)) {
+                out.println("lastmile-kpi demo: continuing the simulation kept in " + file
+                        + "; its settings win over --rate, --seed, --regions, --routes and the shares given now");
+            }
+            return kept.get();
+        }
+        SimulationSettings fresh = wanted.withStart(Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS));
+        SimulationSettingsFile.write(file, fresh);
+        return fresh;
     }
 
     /**
@@ -151,12 +175,7 @@ public final class Demo implements AutoCloseable {
         return Files.createTempDirectory(parent, "demo-");
     }
 
-    /** The simulated clock's reading at a wall-clock time. */
-    private long simulatedTime(long wallMs) {
-        return simulatedStart.toEpochMilli() + (long) ((wallMs - wallStart) * options.speedup());
-    }
-
-    private void banner(PipelineConfig config) {
+    private void banner(PipelineConfig config, KafkaSimulation.Resumed resumed) {
         String url = "http://localhost:" + http.port();
         out.println("lastmile-kpi demo is running (Ctrl-C stops it" + (temporary ? " and removes its data)" : ")"));
         out.println("  Kafka broker     " + kafka.bootstrapServers());
@@ -168,10 +187,14 @@ public final class Demo implements AutoCloseable {
                 config.topics().kpiExperience(), config.topics().kpiRouteComplaints()));
         out.println("  DLQ / late       " + config.topics().dlq() + ", " + config.topics().lateEvents());
         out.printf("  simulation       %s, %d routes each, %.0f events/s, %.0fx speed-up from %s (seed %d)%n",
-                String.join(",", options.regions()), options.simulation().routesPerRegion(), options.rate(),
-                options.speedup(), simulatedStart, options.simulation().seed());
+                String.join(",", simulation.settings().regions()), simulation.settings().routesPerRegion(), options.rate(),
+                options.speedup(), simulation.settings().start(), simulation.settings().seed());
+        if (resumed.eventsFound() > 0) {
+            out.printf("  resumed          at %s, after the %,d events already in the inputs (%,d more that never "
+                    + "arrived sent now)%n", resumed.clock(), resumed.eventsFound(), resumed.eventsResent());
+        }
         out.println("  ground truth     route <region>-r01 runs late and draws complaints; "
-                + options.regions().get(0) + "'s on-time rate dips from simulated hour 6 to 9");
+                + simulation.settings().dipRegion() + "'s on-time rate dips from simulated hour 6 to 9");
     }
 
     /**
@@ -180,7 +203,7 @@ public final class Demo implements AutoCloseable {
      */
     void printSummary() {
         try {
-            Instant simulatedNow = Instant.ofEpochMilli(simulatedTime(System.currentTimeMillis()));
+            Instant simulatedNow = Instant.ofEpochMilli(simulation.simulatedTime(System.currentTimeMillis()));
             out.printf("[%s] pipeline %s, %,d events sent, %.0f in DLQ, %.0f late%n",
                     simulatedNow.truncatedTo(ChronoUnit.MINUTES), pipeline.state(), simulation.sent(),
                     total("lastmile.dlq.records"), total("lastmile.late.records"));
@@ -190,7 +213,7 @@ public final class Demo implements AutoCloseable {
             Map<String, Double> csat = metrics.latest("lastmile_csat_ratio", "rolling_24h");
             Map<String, Double> hotspots = metrics.latest("lastmile_route_hotspots", "rolling_24h");
             Map<String, List<String>> alerts = metrics.firingAlerts();
-            for (String region : options.regions()) {
+            for (String region : simulation.settings().regions()) {
                 Double hour = onTimeHour.get(region);
                 out.printf("  %-8s on-time last hour %s 24h %s | FCR 24h %s | CSAT 24h %s | route hotspots %s"
                                 + " | alerts %s%n", region, fmt(hour), fmt(onTimeDay.get(region)), fmt(fcr.get(region)),

@@ -50,19 +50,33 @@ public final class Simulator {
         }
     }
 
-    /** Every event to emit up to simulated time {@code untilMs}, in emission order. */
+    /**
+     * Every event to emit up to simulated time {@code untilMs}, in emission order. The events do not
+     * depend on how time is cut into calls: deliveries are created in arrival order across regions
+     * (so the random draws come in the same order) and no event is emitted before its delivery
+     * arrives. A restarted simulation can so replay exactly what it had sent before.
+     */
     public List<SimEvent> advanceTo(long untilMs) {
-        for (int r = 0; r < nextArrival.length; r++) {
-            while (nextArrival[r] <= untilMs) {
-                createDelivery(settings.regions().get(r), nextArrival[r]);
-                nextArrival[r] += interArrival();
-            }
+        for (int r = earliestArrival(); nextArrival[r] <= untilMs; r = earliestArrival()) {
+            createDelivery(settings.regions().get(r), nextArrival[r]);
+            nextArrival[r] += interArrival();
         }
         List<SimEvent> out = new ArrayList<>();
         while (!queue.isEmpty() && queue.peek().emitAt <= untilMs) {
             out.add(queue.poll().event);
         }
         return out;
+    }
+
+    /** The region whose next delivery arrives first; the first such region on a tie. */
+    private int earliestArrival() {
+        int earliest = 0;
+        for (int r = 1; r < nextArrival.length; r++) {
+            if (nextArrival[r] < nextArrival[earliest]) {
+                earliest = r;
+            }
+        }
+        return earliest;
     }
 
     /** Every event still scheduled (follow-ups of deliveries already created), creating no new deliveries. */
