@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -31,8 +33,10 @@ class FailoverIntegrationTest {
 
     @Test
     void shouldFailOverToTheSurvivorAndTakeTheKilledInstanceBackOnItsOwnState() throws Exception {
+        // -Dfailover.session.timeout.ms=15000 measures another session timeout (README, Failover time).
+        String sessionTimeout = System.getProperty("failover.session.timeout.ms", "10000");
         try (ItEnvironment env = new ItEnvironment(SharedBroker.get(), Map.of("kafka.num.standby.replicas", "1",
-                "kafka.max.poll.records", "200"));
+                "kafka.max.poll.records", "200", "kafka.consumer.session.timeout.ms", sessionTimeout));
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(env.registry);
              Admin admin = SharedBroker.get().admin()) {
             env.createTopics(BacklogIntegrationTest.PARTITIONS);
@@ -55,14 +59,18 @@ class FailoverIntegrationTest {
                 assertThat(finalsAtKill).as("finals when the instance was killed: mid-backlog")
                         .isPositive().isLessThan(expected.windows.size());
 
+                StallIntegrationTest.await("the survivor owns every task", Duration.ofSeconds(120),
+                        () -> survivorAlone(admin, env.config.applicationId()));
+                Duration rebalanced = Duration.ofNanos(System.nanoTime() - killedAt);
                 List<ConsumerRecord<String, DeliveryKpi>> afterKill = env.readUntil(env.topics.kpiDelivery().name(),
                         Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() > finalsAtKill, Duration.ofSeconds(180));
                 Duration failover = Duration.ofNanos(System.nanoTime() - killedAt);
                 assertThat(ExpectedDeliveryKpis.finals(afterKill).size()).as("a new final after the kill")
                         .isGreaterThan(finalsAtKill);
-                System.out.printf("failover: first new final %.1f s after the SIGKILL (session.timeout.ms %s)%n",
-                        failover.toMillis() / 1000.0, env.settings.get("kafka.consumer.session.timeout.ms"));
+                System.out.printf("failover: survivor owns every task %.1f s and first new final %.1f s after the "
+                        + "SIGKILL (session.timeout.ms %s)%n", rebalanced.toMillis() / 1000.0, failover.toMillis() / 1000.0,
+                        env.settings.get("kafka.consumer.session.timeout.ms"));
 
                 restarted = env.startRunProcess(registry.url(), stateB, Map.of(),
                         Files.createTempFile("lastmile-failover-restart-", ".log"));
@@ -91,4 +99,16 @@ class FailoverIntegrationTest {
         return env.readAll(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
                 env.topics.kpiDelivery().valueSerde().deserializer());
     }
+
+    /** The killed member has left the group: one member, stable, holding every input partition. */
+    private static boolean survivorAlone(Admin admin, String group) {
+        try {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()
+                    .get(10, TimeUnit.SECONDS).get(group);
+            return d.groupState() == GroupState.STABLE && d.members().size() == 1;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
 }
