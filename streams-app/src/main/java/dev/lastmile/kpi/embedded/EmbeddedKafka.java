@@ -22,8 +22,6 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -200,7 +198,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             try (Admin admin = admin()) {
                 if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
-                    createCoordinatorTopics(admin);
                     return;
                 }
             } catch (ExecutionException | TimeoutException e) {
@@ -212,27 +209,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("Embedded broker did not become ready within 60 s", last);
-    }
-
-    /**
-     * Has the broker create its group and transaction topics now, once: created on first use, two
-     * clients racing for them make the broker log "Auto topic creation failed ... TOPIC_ALREADY_EXISTS"
-     * at WARN, which a clean demo or test run must not show.
-     */
-    private void createCoordinatorTopics(Admin admin) throws ExecutionException, InterruptedException,
-            TimeoutException {
-        try {
-            // Looking the group's coordinator up is what creates the offsets topic; the group itself need not exist.
-            admin.describeConsumerGroups(List.of("lastmile-embedded-warm-up")).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            // GROUP_ID_NOT_FOUND: the coordinator (and so its topic) exists
-        }
-        Map<String, Object> p = new java.util.HashMap<>(clientProperties());
-        p.put("transactional.id", "lastmile-embedded-warm-up");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            producer.initTransactions();
-        }
     }
 
     public String bootstrapServers() {
