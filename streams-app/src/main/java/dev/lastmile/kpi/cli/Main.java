@@ -6,8 +6,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "lastmile-kpi", mixinStandardHelpOptions = true, version = "lastmile-kpi 0.1.0",
         description = "Real-time delivery, support and customer-experience KPIs on Kafka Streams.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, SimulateCommand.class,
-            TopologyCommand.class},
+        subcommands = {RunCommand.class, TopologyCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
 
@@ -22,6 +21,14 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code; configuration errors print as one line. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The product's commands (run, topology) with its error reporting; the tools jar adds demo, replay and
+     * simulate to this same command line.
+     */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException config) {
@@ -29,6 +36,6 @@ public final class Main implements Runnable {
             }
             throw e;
         });
-        return cli.execute(args);
+        return cli;
     }
 }

@@ -119,11 +119,23 @@ final class ItEnvironment implements AutoCloseable {
         return startRunProcess(registryUrl, stateDirectory, extra, log, List.of(), Map.of());
     }
 
+    /** The product jar the build made (surefire sets lastmile.product.jar); run `mvn package` first. */
+    static Path productJar() {
+        Path jar = Path.of(System.getProperty("lastmile.product.jar", "../streams-app/target/lastmile-kpi.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it with `mvn -B -DskipTests package` (or run"
+                    + " the tests with `-am` from the root) before the tools module's integration tests");
+        }
+        return jar;
+    }
+
     /** As above, with JVM options (e.g. log levels) and environment variables for the process. */
     Process startRunProcess(String registryUrl, Path stateDirectory, Map<String, String> extra, Path log,
                             List<String> jvmOptions, Map<String, String> environment) throws IOException {
+        // The product jar alone (its manifest names streams-app/target/lib): `run` as shipped, without the
+        // broker and test driver that this module's class path carries.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path")));
+                .toString(), "-cp", productJar().toString()));
         // Kafka Streams warns about a state.dir inside java.io.tmpdir; wherever the checkout and the
         // test's state directory are (a CI clone may live in /tmp), the process gets a temp
         // directory of its own, so a clean run logs no warning about where a test put its state.

@@ -1,6 +1,6 @@
-package dev.lastmile.kpi.cli;
+package dev.lastmile.kpi.tools;
 
-import dev.lastmile.kpi.runtime.Demo;
+import dev.lastmile.kpi.demo.Demo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

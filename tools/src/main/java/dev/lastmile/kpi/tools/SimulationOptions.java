@@ -1,4 +1,4 @@
-package dev.lastmile.kpi.cli;
+package dev.lastmile.kpi.tools;
 
 import dev.lastmile.kpi.sim.SimulationSettings;
 import java.util.List;

@@ -1,5 +1,6 @@
-package dev.lastmile.kpi.cli;
+package dev.lastmile.kpi.tools;
 
+import dev.lastmile.kpi.cli.ConfigOptions;
 import dev.lastmile.kpi.replay.ReplayRunner;
 import dev.lastmile.kpi.replay.ReplaySummary;
 import java.nio.file.Files;

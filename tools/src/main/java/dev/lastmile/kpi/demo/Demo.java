@@ -1,4 +1,4 @@
-package dev.lastmile.kpi.runtime;
+package dev.lastmile.kpi.demo;
 
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
@@ -8,6 +8,8 @@ import dev.lastmile.kpi.embedded.FileSchemaRegistry;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
+import dev.lastmile.kpi.runtime.Pipeline;
+import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.serde.MockSchemaRegistry;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
 import dev.lastmile.kpi.sim.KafkaSimulation;

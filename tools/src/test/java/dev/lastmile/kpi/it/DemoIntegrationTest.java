@@ -2,7 +2,7 @@ package dev.lastmile.kpi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lastmile.kpi.runtime.Demo;
+import dev.lastmile.kpi.demo.Demo;
 import dev.lastmile.kpi.sim.SimulationSettings;
 import java.time.Instant;
 import java.io.ByteArrayOutputStream;

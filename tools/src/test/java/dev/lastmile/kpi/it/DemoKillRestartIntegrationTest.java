@@ -210,7 +210,7 @@ class DemoKillRestartIntegrationTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"),
                 "-Djava.io.tmpdir=" + Files.createTempDirectory("lastmile-demo-tmp-"),
-                "dev.lastmile.kpi.cli.Main", "demo", "--data-dir", data.toString(), "--port", "0",
+                "dev.lastmile.kpi.tools.ToolsMain", "demo", "--data-dir", data.toString(), "--port", "0",
                 // An hourly window every 6 s; no records broken on purpose, so the DLQ must stay empty.
                 "--speedup", "600", "--rate", "400", "--regions", String.join(",", REGIONS), "--routes", "4",
                 "--partitions", "2", "--invalid", "0"));

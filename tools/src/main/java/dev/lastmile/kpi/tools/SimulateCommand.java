@@ -1,8 +1,9 @@
-package dev.lastmile.kpi.cli;
+package dev.lastmile.kpi.tools;
 
+import dev.lastmile.kpi.cli.ConfigOptions;
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
-import dev.lastmile.kpi.runtime.Demo;
+import dev.lastmile.kpi.demo.Demo;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.sim.JsonLinesHistory;
