@@ -15,6 +15,7 @@ import dev.lastmile.kpi.serde.SchemaRegistryClient;
 import dev.lastmile.kpi.sim.KafkaSimulation;
 import dev.lastmile.kpi.sim.SimulationSettings;
 import dev.lastmile.kpi.sim.SimulationSettingsFile;
+import dev.lastmile.kpi.sim.Simulator;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import dev.lastmile.kpi.topology.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -45,9 +46,6 @@ import org.apache.kafka.clients.admin.Admin;
  * its data unless a data directory was given.
  */
 public final class Demo implements AutoCloseable {
-
-    /** Events a delivery brings on average (3 delivery events, tickets and surveys): to turn a rate into deliveries. */
-    public static final double EVENTS_PER_DELIVERY = 3.6;
 
     /**
      * @param rate       events per second of wall-clock time, all sources together
@@ -152,7 +150,7 @@ public final class Demo implements AutoCloseable {
      */
     private SimulationSettings simulationSettings() throws IOException {
         Path file = dataDir.resolve("simulation.json");
-        double deliveriesPerHour = options.rate() * 3600 / options.speedup() / EVENTS_PER_DELIVERY
+        double deliveriesPerHour = options.rate() * 3600 / options.speedup() / Simulator.EVENTS_PER_DELIVERY
                 / options.regions().size();
         SimulationSettings wanted = options.simulation().withDeliveriesPerHour(deliveriesPerHour);
         Optional<SimulationSettings> kept = SimulationSettingsFile.read(file);

@@ -2,6 +2,7 @@ package dev.lastmile.kpi.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lastmile.kpi.json.JsonAvro;
 import dev.lastmile.kpi.topology.Topic;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

@@ -13,6 +13,7 @@ import dev.lastmile.kpi.avro.TicketEvent;
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.Durations;
 import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.json.JsonAvro;
 import dev.lastmile.kpi.kpi.Validation.Rejection;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.serde.MockSchemaRegistry;

@@ -2,7 +2,7 @@ package dev.lastmile.kpi.sim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lastmile.kpi.replay.JsonAvro;
+import dev.lastmile.kpi.json.JsonAvro;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

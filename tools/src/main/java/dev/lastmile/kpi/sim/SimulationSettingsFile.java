@@ -3,7 +3,7 @@ package dev.lastmile.kpi.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lastmile.kpi.embedded.AtomicFile;
+import dev.lastmile.kpi.files.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -27,6 +27,12 @@ import java.util.Random;
  */
 public final class Simulator {
 
+    /**
+     * Events a delivery brings on average (3 delivery events, tickets and surveys): to turn an event rate
+     * into deliveries, as demo and simulate do.
+     */
+    public static final double EVENTS_PER_DELIVERY = 3.6;
+
     private static final long MIN = 60_000L;
 
     private record Scheduled(long emitAt, long seq, SimEvent event) {

@@ -3,12 +3,12 @@ package dev.lastmile.kpi.tools;
 import dev.lastmile.kpi.cli.ConfigOptions;
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
-import dev.lastmile.kpi.demo.Demo;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import dev.lastmile.kpi.sim.JsonLinesHistory;
 import dev.lastmile.kpi.sim.KafkaSimulation;
 import dev.lastmile.kpi.sim.SimulationSettings;
+import dev.lastmile.kpi.sim.Simulator;
 import dev.lastmile.kpi.topology.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +79,7 @@ final class SimulateCommand implements Callable<Integer> {
         TopicSetup.inputPartitions(c); // the input topics must exist
         Instant from = start != null ? start : Instant.now().truncatedTo(ChronoUnit.SECONDS);
         SimulationSettings settings = simulation.settings(from,
-                rate * 3600 / speedup / Demo.EVENTS_PER_DELIVERY / simulation.regions.size());
+                rate * 3600 / speedup / Simulator.EVENTS_PER_DELIVERY / simulation.regions.size());
         try (KafkaSimulation live = new KafkaSimulation(c.clientProperties(),
                 Topics.of(c.topics(), SchemaRegistryClients.forUrl(c.schemaRegistryUrl(), c.schemaRegistryAuth())),
                 settings, speedup)) {

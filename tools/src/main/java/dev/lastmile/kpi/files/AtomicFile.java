@@ -1,4 +1,4 @@
-package dev.lastmile.kpi.embedded;
+package dev.lastmile.kpi.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.lastmile.kpi.replay;
+package dev.lastmile.kpi.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
