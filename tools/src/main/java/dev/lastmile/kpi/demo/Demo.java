@@ -170,7 +170,7 @@ public final class Demo implements AutoCloseable {
      * Removed when the demo stops. Not under java.io.tmpdir: Kafka Streams warns about a state
      * directory there (an OS may clear it), rightly for `run`, needlessly for a demo's scratch data.
      */
-    private static Path temporaryDataDir() throws java.io.IOException {
+    private static Path temporaryDataDir() throws IOException {
         Path parent = Files.createDirectories(Path.of(System.getProperty("user.home"), ".lastmile-kpi"));
         return Files.createTempDirectory(parent, "demo-");
     }

@@ -5,11 +5,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -189,7 +191,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
@@ -227,7 +229,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (ExecutionException e) {
             // GROUP_ID_NOT_FOUND: the coordinator (and so its topic) exists
         }
-        Map<String, Object> p = new java.util.HashMap<>(clientProperties());
+        Map<String, Object> p = new HashMap<>(clientProperties());
         p.put("transactional.id", "lastmile-embedded-warm-up");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
@@ -254,7 +256,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (security == null) {
             throw new IllegalStateException("This embedded broker has no users: start it with startSecured");
         }
-        Map<String, Object> p = new java.util.HashMap<>(SaslScram.clientProperties(user, password, tls));
+        Map<String, Object> p = new HashMap<>(SaslScram.clientProperties(user, password, tls));
         p.put("bootstrap.servers", bootstrapServers);
         return p;
     }

@@ -1,5 +1,6 @@
 package dev.lastmile.kpi.embedded;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -20,7 +21,7 @@ public record SaslScram(String superUser, String superPassword, boolean tls) {
 
     /** Client properties that log in as {@code user}, the form an operator writes with the kafka. prefix. */
     static Map<String, String> clientProperties(String user, String password, BrokerTls tls) {
-        Map<String, String> p = new java.util.HashMap<>(Map.of("sasl.mechanism", MECHANISM,
+        Map<String, String> p = new HashMap<>(Map.of("sasl.mechanism", MECHANISM,
                 "sasl.jaas.config", jaas(user, password)));
         p.put("security.protocol", tls == null ? "SASL_PLAINTEXT" : "SASL_SSL");
         if (tls != null) {

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -160,7 +161,7 @@ public final class JsonAvro {
             return NODES.numberNode(d);
         } else if (value instanceof Map<?, ?> map) {
             ObjectNode o = NODES.objectNode();
-            new java.util.TreeMap<>(map).forEach((k, v) -> o.set(k.toString(), toNode(v)));
+            new TreeMap<>(map).forEach((k, v) -> o.set(k.toString(), toNode(v)));
             return o;
         } else if (value instanceof List<?> list) {
             ArrayNode a = NODES.arrayNode();

@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -337,7 +338,7 @@ public final class ReplayRunner {
                 .put("kpis", header(r, RecordHeaderNames.LATE_KPI))
                 .put("reason", header(r, RecordHeaderNames.LATE_REASON))
                 // One value per family that missed it: true when every one of them still counted it.
-                .put("counted_in_rolling", java.util.Arrays.stream(header(r, RecordHeaderNames.LATE_COUNTED_IN_ROLLING)
+                .put("counted_in_rolling", Arrays.stream(header(r, RecordHeaderNames.LATE_COUNTED_IN_ROLLING)
                         .split(",")).allMatch("true"::equals))
                 .put("raw", raw);
         late.write(JSON.writeValueAsString(json));

@@ -1,6 +1,7 @@
 package dev.lastmile.kpi.sim;
 
 import dev.lastmile.kpi.topology.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -233,7 +234,7 @@ public final class KafkaSimulation implements Runnable, AutoCloseable {
         if (e.invalid()) {
             invalid.incrementAndGet();
             if (invalid.get() % 5 == 0) {
-                value = ("not avro: " + e.invalidReason()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                value = ("not avro: " + e.invalidReason()).getBytes(StandardCharsets.UTF_8);
             }
         }
         byte[] key = keys.serialize(topic, e.key());

@@ -1,8 +1,10 @@
 package dev.lastmile.kpi.tools;
 
+import dev.lastmile.kpi.config.Durations;
 import dev.lastmile.kpi.demo.Demo;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
     static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            Duration d = dev.lastmile.kpi.config.Durations.parse(value);
+            Duration d = Durations.parse(value);
             if (d == null) {
                 throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s or 10m");
             }
@@ -57,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
                     + "empty, shares between 0 and 1");
             return 2;
         }
-        Demo demo = Demo.start(new Demo.Options(rate, simulation.settings(java.time.Instant.now(), 1), speedup, port,
+        Demo demo = Demo.start(new Demo.Options(rate, simulation.settings(Instant.now(), 1), speedup, port,
                 dataDir, partitions), System.getenv(), System.out);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,7 @@
 package dev.lastmile.kpi.tools;
 
 import dev.lastmile.kpi.sim.SimulationSettings;
+import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -33,7 +34,7 @@ final class SimulationOptions {
                 && duplicates <= 1 && invalid >= 0 && invalid <= 0.25;
     }
 
-    SimulationSettings settings(java.time.Instant start, double deliveriesPerHour) {
+    SimulationSettings settings(Instant start, double deliveriesPerHour) {
         return SimulationSettings.defaults(seed, start).withRegions(regions).withRoutes(routes)
                 .withDeliveriesPerHour(deliveriesPerHour).withNoise(disorder, duplicates, invalid);
     }
