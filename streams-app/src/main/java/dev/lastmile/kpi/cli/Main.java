@@ -3,6 +3,8 @@ package dev.lastmile.kpi.cli;
 import dev.lastmile.kpi.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "lastmile-kpi", mixinStandardHelpOptions = true, version = "lastmile-kpi 0.1.0",
         description = "Real-time delivery, support and customer-experience KPIs on Kafka Streams.",
@@ -10,9 +12,13 @@ import picocli.CommandLine.Command;
         commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
 
+    /** The command line this runs in: the product's, or the tools jar's with its commands added. */
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     public static void main(String[] args) {

@@ -18,6 +18,12 @@ class ToolsCliTest {
     }
 
     @Test
+    void shouldListTheToolsCommandsTooWhenRunWithoutACommand() {
+        String out = capture(() -> ToolsMain.execute(), true);
+        assertThat(out).contains("demo", "replay", "simulate", "run", "topology");
+    }
+
+    @Test
     void shouldRefuseAReplayOutputThatIsTheInputWithOneLineNamingTheOptionAndTheFix() throws Exception {
         Path input = Files.createTempFile("lastmile-cli-", ".jsonl");
         try {
