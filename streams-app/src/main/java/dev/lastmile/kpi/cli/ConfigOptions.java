@@ -7,8 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The configuration options every command shares: a file, then environment, then --set. */
-final class ConfigOptions {
+/**
+ * The configuration options every command shares: a file, then environment, then --set. Public for the tools
+ * jar's commands (replay, simulate), which mix it in too.
+ */
+public final class ConfigOptions {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Properties file with lastmile-kpi settings (see README, Configuration).")
@@ -19,7 +22,7 @@ final class ConfigOptions {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     /** Defaults, file, LASTMILE_* environment, then --set; validated. */
-    PipelineConfig load() {
+    public PipelineConfig load() {
         ConfigLoader loader = ConfigLoader.defaults();
         if (configFile != null) {
             loader.file(configFile);

@@ -3,17 +3,22 @@ package dev.lastmile.kpi.cli;
 import dev.lastmile.kpi.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "lastmile-kpi", mixinStandardHelpOptions = true, version = "lastmile-kpi 0.1.0",
         description = "Real-time delivery, support and customer-experience KPIs on Kafka Streams.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, SimulateCommand.class,
-            TopologyCommand.class},
+        subcommands = {RunCommand.class, TopologyCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
 
+    /** The command line this runs in: the product's, or the tools jar's with its commands added. */
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     public static void main(String[] args) {
@@ -22,6 +27,14 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code; configuration errors print as one line. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The product's commands (run, topology) with its error reporting; the tools jar adds demo, replay and
+     * simulate to this same command line.
+     */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException config) {
@@ -29,6 +42,6 @@ public final class Main implements Runnable {
             }
             throw e;
         });
-        return cli.execute(args);
+        return cli;
     }
 }

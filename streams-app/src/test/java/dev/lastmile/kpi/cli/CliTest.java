@@ -1,11 +1,9 @@
 package dev.lastmile.kpi.cli;
 
+import static dev.lastmile.kpi.cli.Console.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.config.Setting;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,8 +14,8 @@ class CliTest {
     void shouldListEveryCommandWithOneLine() {
         String out = capture(() -> Main.execute("--help"), true);
         String commands = out.substring(out.indexOf("Commands:") + "Commands:".length()).strip();
-        assertThat(commands.lines()).hasSize(5)
-                .allMatch(l -> l.matches("\\s*(demo|replay|run|simulate|topology)\\s+\\S.*"));
+        // The product jar: demo, replay and simulate are the tools jar's (ToolsCliTest).
+        assertThat(commands.lines()).hasSize(2).allMatch(l -> l.matches("\\s*(run|topology)\\s+\\S.*"));
     }
 
     @Test
@@ -48,46 +46,10 @@ class CliTest {
     }
 
     @Test
-    void shouldRefuseAReplayOutputThatIsTheInputWithOneLineNamingTheOptionAndTheFix() throws Exception {
-        Path input = Files.createTempFile("lastmile-cli-", ".jsonl");
-        try {
-            Files.writeString(input, "{}\n");
-            String err = capture(() -> assertThat(Main.execute("replay", "--input", input.toString(), "--output",
-                    input.toString())).isEqualTo(2), false);
-            assertThat(err.strip()).startsWith("replay: --output " + input + " is the --input file")
-                    .contains("Fix: give --output").hasLineCount(1);
-            assertThat(Files.readString(input)).isEqualTo("{}\n");
-        } finally {
-            Files.delete(input);
-        }
-    }
-
-    @Test
     void shouldDocumentEverySettingInTheReadme() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         for (Setting s : Setting.values()) {
             assertThat(readme).as("README configuration table").contains("| `" + s.key() + "` |");
         }
-    }
-
-    private static String capture(Runnable r, boolean stdout) {
-        PrintStream original = stdout ? System.out : System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        if (stdout) {
-            System.setOut(capture);
-        } else {
-            System.setErr(capture);
-        }
-        try {
-            r.run();
-        } finally {
-            if (stdout) {
-                System.setOut(original);
-            } else {
-                System.setErr(original);
-            }
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
     }
 }
