@@ -1,5 +1,7 @@
 package dev.lastmile.kpi.config;
 
+import dev.lastmile.kpi.family.KpiFamilies;
+import dev.lastmile.kpi.family.KpiFamily;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,8 +17,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -34,13 +41,19 @@ public final class ConfigLoader {
     }
 
     private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
+    /** The output topic setting of each KPI family, by key, in the order of {@link KpiFamilies#ALL}. */
+    private final Map<String, Value> familyTopics = new LinkedHashMap<>();
     private final Map<String, Value> kafka = new TreeMap<>();
     /** Values with ${provider:...} variables resolved; filled by load(). Messages show the raw text. */
     private final Map<Setting, String> resolved = new EnumMap<>(Setting.class);
+    private final Map<String, String> resolvedFamilyTopics = new HashMap<>();
 
     private ConfigLoader() {
         for (Setting s : Setting.values()) {
             values.put(s, new Value(s.defaultValue(), "default"));
+        }
+        for (KpiFamily<?> f : KpiFamilies.ALL) {
+            familyTopics.put(f.topicSetting(), new Value(f.defaultTopic(), "default"));
         }
     }
 
@@ -70,6 +83,8 @@ public final class ConfigLoader {
         for (Setting s : Setting.values()) {
             byEnv.put(s.envName(), s);
         }
+        Map<String, String> familyByEnv = new LinkedHashMap<>();
+        familyTopics.keySet().forEach(key -> familyByEnv.put(Setting.envName(key), key));
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String name = e.getKey();
             if (!name.startsWith(Setting.ENV_PREFIX)) {
@@ -79,13 +94,16 @@ public final class ConfigLoader {
             Setting s = byEnv.get(name);
             if (s != null) {
                 values.put(s, new Value(e.getValue(), origin));
+            } else if (familyByEnv.containsKey(name)) {
+                familyTopics.put(familyByEnv.get(name), new Value(e.getValue(), origin));
             } else if (name.startsWith(Setting.ENV_PREFIX + "KAFKA_")) {
                 String key = name.substring((Setting.ENV_PREFIX + "KAFKA_").length()).toLowerCase(Locale.ROOT)
                         .replace('_', '.');
                 kafka.put(key, new Value(e.getValue(), origin));
             } else {
                 throw new ConfigException("Unknown " + origin + ". Fix: remove it, or use one of "
-                        + byEnv.keySet() + " or LASTMILE_KAFKA_<PROPERTY> for a Kafka property.");
+                        + Stream.concat(byEnv.keySet().stream(), familyByEnv.keySet().stream()).toList()
+                        + " or LASTMILE_KAFKA_<PROPERTY> for a Kafka property.");
             }
         }
         return this;
@@ -108,8 +126,13 @@ public final class ConfigLoader {
                     + "must hold the watermark. Fix: remove it; the safety valve for a partition whose task does not run "
                     + "is watermark.stall.timeout.");
         }
+        if (familyTopics.containsKey(key)) {
+            familyTopics.put(key, new Value(value.trim(), origin));
+            return;
+        }
         Setting s = Setting.byKey(key).orElseThrow(() -> new ConfigException("Unknown setting '" + key + "' in "
-                + origin + ". Fix: use one of " + List.of(Setting.values()).stream().map(Setting::key).toList()
+                + origin + ". Fix: use one of " + Stream.concat(Stream.of(Setting.values()).map(Setting::key),
+                        familyTopics.keySet().stream()).toList()
                 + ", or kafka.<property> to pass a Kafka client or Streams property."));
         values.put(s, new Value(value.trim(), origin));
     }
@@ -133,9 +156,7 @@ public final class ConfigLoader {
         }
         TopicNames topics = new TopicNames(topic(Setting.TOPIC_DELIVERY_EVENTS), topic(Setting.TOPIC_TICKET_EVENTS),
                 topic(Setting.TOPIC_SURVEY_RESPONSES), topic(Setting.TOPIC_DLQ), topic(Setting.TOPIC_LATE_EVENTS),
-                topic(Setting.TOPIC_KPI_DELIVERY), topic(Setting.TOPIC_KPI_SUPPORT), topic(Setting.TOPIC_KPI_EXPERIENCE),
-                topic(Setting.TOPIC_KPI_ROUTE_COMPLAINTS), topic(Setting.TOPIC_KPI_ALERTS),
-                topic(Setting.TOPIC_KPI_TARGETS));
+                familyTopics(), topic(Setting.TOPIC_KPI_ALERTS), topic(Setting.TOPIC_KPI_TARGETS));
         Map<String, String> kafkaProps = new TreeMap<>();
         kafka.forEach((k, v) -> kafkaProps.put(k, v.text()));
         PipelineConfig config = new PipelineConfig(text(Setting.APPLICATION_ID), text(Setting.BOOTSTRAP_SERVERS), registry,
@@ -159,7 +180,7 @@ public final class ConfigLoader {
      */
     private int recordBytes() {
         int limit = KafkaSettings.maxRequestSize(kafka.entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().text())));
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().text())));
         int most = limit - KafkaSettings.HEADROOM_BYTES;
         try {
             int n = Integer.parseInt(text(Setting.INPUT_MAX_RECORD_BYTES));
@@ -174,16 +195,16 @@ public final class ConfigLoader {
     }
 
     private PipelineConfig.OutputTopicSettings outputTopics(TopicNames topics) {
-        java.util.Set<String> allowed = new java.util.TreeSet<>();
+        Set<String> allowed = new TreeSet<>();
         for (String name : text(Setting.ALLOW_DELETION).split(",")) {
             if (!name.isBlank()) {
                 allowed.add(name.trim());
             }
         }
         // A misspelt name would silently keep the check on for the topic the operator meant.
-        java.util.Set<String> checked = new java.util.TreeSet<>(topics.outputs());
+        Set<String> checked = new TreeSet<>(topics.outputs());
         checked.add(topics.kpiTargets());
-        java.util.Set<String> unknown = new java.util.TreeSet<>(allowed);
+        Set<String> unknown = new TreeSet<>(allowed);
         unknown.removeAll(checked);
         if (!unknown.isEmpty()) {
             throw invalid(Setting.ALLOW_DELETION, "names of checked topics (comma-separated) of " + checked
@@ -249,26 +270,44 @@ public final class ConfigLoader {
             }
         });
         values.forEach((s, v) -> originals.put(s.key(), v.text()));
+        familyTopics.forEach((key, v) -> originals.put(key, v.text()));
         Map<String, String> out = originals.containsKey(AbstractConfig.CONFIG_PROVIDERS_CONFIG)
                 ? new AbstractConfig(new ConfigDef(), originals, Map.of(), false).originalsStrings() : Map.of();
         for (Setting s : Setting.values()) {
-            String text = out.getOrDefault(s.key(), values.get(s).text());
-            if (VARIABLE.matcher(text).find()) {
-                Value v = values.get(s);
-                throw new ConfigException("Setting " + s.key() + "='" + v.text() + "' (from " + v.origin()
-                        + ") has a variable no config provider resolved. Fix: declare the provider, e.g. "
-                        + "kafka.config.providers=env and kafka.config.providers.env.class="
-                        + "org.apache.kafka.common.config.provider.EnvVarConfigProvider, and check that the "
-                        + "variable, file or key exists.");
-            }
-            resolved.put(s, text);
+            resolved.put(s, resolvedText(s.key(), values.get(s), out));
         }
+        familyTopics.forEach((key, v) -> resolvedFamilyTopics.put(key, resolvedText(key, v, out)));
+    }
+
+    private static String resolvedText(String key, Value v, Map<String, String> out) {
+        String text = out.getOrDefault(key, v.text());
+        if (VARIABLE.matcher(text).find()) {
+            throw new ConfigException("Setting " + key + "='" + v.text() + "' (from " + v.origin()
+                    + ") has a variable no config provider resolved. Fix: declare the provider, e.g. "
+                    + "kafka.config.providers=env and kafka.config.providers.env.class="
+                    + "org.apache.kafka.common.config.provider.EnvVarConfigProvider, and check that the "
+                    + "variable, file or key exists.");
+        }
+        return text;
     }
 
     private String topic(Setting s) {
-        String name = text(s);
+        return topic(s.key(), values.get(s), text(s));
+    }
+
+    /** Each KPI family's output topic by family name, in declaration order. */
+    private Map<String, String> familyTopics() {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (KpiFamily<?> f : KpiFamilies.ALL) {
+            names.put(f.name(), topic(f.topicSetting(), familyTopics.get(f.topicSetting()),
+                    resolvedFamilyTopics.get(f.topicSetting())));
+        }
+        return Collections.unmodifiableMap(names);
+    }
+
+    private static String topic(String key, Value raw, String name) {
         if (!name.matches("[a-zA-Z0-9._-]{1,249}")) {
-            throw invalid(s, "a Kafka topic name (letters, digits, '.', '_', '-')");
+            throw invalid(key, raw, "a Kafka topic name (letters, digits, '.', '_', '-')");
         }
         return name;
     }
@@ -286,7 +325,7 @@ public final class ConfigLoader {
     }
 
     private boolean bool(Setting s) {
-        return switch (text(s).toLowerCase(java.util.Locale.ROOT)) {
+        return switch (text(s).toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw invalid(s, "true or false");
@@ -326,8 +365,11 @@ public final class ConfigLoader {
     }
 
     private ConfigException invalid(Setting s, String expected) {
-        Value v = values.get(s);
-        return new ConfigException("Setting " + s.key() + "='" + v.text() + "' (from " + v.origin()
+        return invalid(s.key(), values.get(s), expected);
+    }
+
+    private static ConfigException invalid(String key, Value v, String expected) {
+        return new ConfigException("Setting " + key + "='" + v.text() + "' (from " + v.origin()
                 + ") is invalid. Fix: give " + expected + ".");
     }
 }

@@ -1,11 +1,13 @@
 package dev.lastmile.kpi.config;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Every setting lastmile-kpi reads, with its default and meaning. The README's configuration table
- * is this list. Kafka client and Streams properties pass through with the {@code kafka.} prefix.
+ * is this list and the output topic setting of each KPI family ({@code KpiFamilies}). Kafka client and
+ * Streams properties pass through with the {@code kafka.} prefix.
  */
 public enum Setting {
     APPLICATION_ID("application.id", "lastmile-kpi", "Kafka Streams application id: consumer group and prefix of internal topics."),
@@ -41,10 +43,6 @@ public enum Setting {
     TOPIC_SURVEY_RESPONSES("topic.survey-responses", "lastmile.survey-responses", "Input: survey responses."),
     TOPIC_DLQ("topic.dlq", "lastmile.dlq", "Invalid or undecodable input, with the reason in headers."),
     TOPIC_LATE_EVENTS("topic.late-events", "lastmile.late-events", "Records that arrived after their window closed, unchanged, with headers saying why."),
-    TOPIC_KPI_DELIVERY("topic.kpi.delivery", "lastmile.kpi.delivery", "Output: delivery KPIs."),
-    TOPIC_KPI_SUPPORT("topic.kpi.support", "lastmile.kpi.support", "Output: support KPIs."),
-    TOPIC_KPI_EXPERIENCE("topic.kpi.experience", "lastmile.kpi.experience", "Output: experience KPIs."),
-    TOPIC_KPI_ROUTE_COMPLAINTS("topic.kpi.route-complaints", "lastmile.kpi.route-complaints", "Output: route delay / complaint correlation."),
     TOPIC_KPI_ALERTS("topic.kpi.alerts", "lastmile.kpi.alerts", "Output: alert state changes."),
     TOPIC_KPI_TARGETS("topic.kpi-targets", "lastmile.kpi-targets", "Input (compacted): live overrides of alert targets.");
 
@@ -81,7 +79,7 @@ public enum Setting {
     }
 
     public static String envName(String key) {
-        return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public static Optional<Setting> byKey(String key) {

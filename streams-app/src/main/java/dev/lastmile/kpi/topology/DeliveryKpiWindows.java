@@ -3,6 +3,7 @@ package dev.lastmile.kpi.topology;
 import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.kpi.DeliveryCounts;
 import dev.lastmile.kpi.kpi.DeliveryKpis;
 import dev.lastmile.kpi.watermark.Envelope;
@@ -14,7 +15,7 @@ import org.apache.kafka.streams.KeyValue;
 /** Delivery KPIs per region: terminal events, counted by their event time. */
 final class DeliveryKpiWindows extends CountingKpi<DeliveryEvent, DeliveryCounts, DeliveryKpi> {
 
-    static final String NAME = "delivery-kpi";
+    static final String NAME = KpiFamilies.DELIVERY.name();
 
     private static final Serde<DeliveryCounts> COUNTS_SERDE = CountsSerde.longsOnly(7,
             c -> new long[] {c.deliveries(), c.delivered(), c.failed(), c.onTime(), c.lateDelivered(),
@@ -24,7 +25,7 @@ final class DeliveryKpiWindows extends CountingKpi<DeliveryEvent, DeliveryCounts
     private final Deserializer<DeliveryEvent> decoder;
 
     DeliveryKpiWindows(Deserializer<DeliveryEvent> decoder) {
-        super(NAME, DeliveryCounts.EMPTY, DeliveryCounts::add, DeliveryCounts::merge, COUNTS_SERDE);
+        super(KpiFamilies.DELIVERY, DeliveryCounts.EMPTY, DeliveryCounts::add, DeliveryCounts::merge, COUNTS_SERDE);
         this.decoder = decoder;
     }
 

@@ -3,6 +3,7 @@ package dev.lastmile.kpi.topology;
 import dev.lastmile.kpi.avro.ExperienceKpi;
 import dev.lastmile.kpi.avro.SurveyResponse;
 import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.kpi.ExperienceCounts;
 import dev.lastmile.kpi.kpi.ExperienceKpis;
 import dev.lastmile.kpi.watermark.Envelope;
@@ -14,7 +15,7 @@ import org.apache.kafka.streams.KeyValue;
 /** Experience KPIs per region: survey responses, counted by their event time. */
 final class ExperienceKpiWindows extends CountingKpi<SurveyResponse, ExperienceCounts, ExperienceKpi> {
 
-    static final String NAME = "experience-kpi";
+    static final String NAME = KpiFamilies.EXPERIENCE.name();
 
     private static final Serde<ExperienceCounts> SERDE = CountsSerde.of(8, ExperienceCounts::longs,
             ExperienceCounts::dissatisfiedReasons, ExperienceCounts::of);
@@ -22,7 +23,7 @@ final class ExperienceKpiWindows extends CountingKpi<SurveyResponse, ExperienceC
     private final Deserializer<SurveyResponse> decoder;
 
     ExperienceKpiWindows(Deserializer<SurveyResponse> decoder) {
-        super(NAME, ExperienceCounts.EMPTY, ExperienceCounts::add, ExperienceCounts::merge, SERDE);
+        super(KpiFamilies.EXPERIENCE, ExperienceCounts.EMPTY, ExperienceCounts::add, ExperienceCounts::merge, SERDE);
         this.decoder = decoder;
     }
 

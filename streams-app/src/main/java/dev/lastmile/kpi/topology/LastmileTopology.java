@@ -1,9 +1,6 @@
 package dev.lastmile.kpi.topology;
 
 import dev.lastmile.kpi.avro.DeliveryEvent;
-import dev.lastmile.kpi.avro.DeliveryKpi;
-import dev.lastmile.kpi.avro.SupportKpi;
-import dev.lastmile.kpi.avro.WindowKind;
 import dev.lastmile.kpi.kpi.AlertRules;
 import dev.lastmile.kpi.avro.SurveyResponse;
 import dev.lastmile.kpi.avro.TicketEvent;
@@ -21,6 +18,7 @@ import java.util.function.Function;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -101,11 +99,8 @@ public final class LastmileTopology {
                         Serdes.String(), Serdes.String()).withLoggingDisabled(), config.topics().kpiTargets(),
                 Consumed.with(Serdes.String(), Serdes.String()).withName("kpi-targets-source"), TargetsLoader::new);
 
-        KStream<String, DeliveryKpi> deliveryKpis = windowed(builder, config, options, topics,
-                repartition(terminalByRegion, DeliveryKpiWindows.NAME + "-by-region", 0),
-                new DeliveryKpiWindows(deliveryDecoder), topics.kpiDelivery(), sources(deliveryTopic, options), late);
-        alerts(builder, config, options, topics, DeliveryKpiWindows.NAME, deliveryKpis,
-                k -> k.getFinal$() && k.getWindow() == WindowKind.HOURLY ? AlertRules.of(k) : List.of());
+        windowed(builder, config, options, topics, repartition(terminalByRegion, DeliveryKpiWindows.NAME + "-by-region", 0),
+                new DeliveryKpiWindows(deliveryDecoder), sources(deliveryTopic, options), late);
 
         // Experience KPIs: survey responses by region.
         KStream<String, Envelope> surveysByRegion = surveys.map((k, v) -> v instanceof Gated.Accepted<SurveyResponse> a
@@ -113,7 +108,7 @@ public final class LastmileTopology {
                         : KeyValue.pair(k, (Envelope) ((Gated.Progress<SurveyResponse>) v).marker()),
                 Named.as("experience-kpi-key-by-region"));
         windowed(builder, config, options, topics, repartition(surveysByRegion, ExperienceKpiWindows.NAME + "-by-region", 0),
-                new ExperienceKpiWindows(surveyDecoder), topics.kpiExperience(), sources(surveyTopic, options), late);
+                new ExperienceKpiWindows(surveyDecoder), sources(surveyTopic, options), late);
 
         // Support KPIs: each ticket's lifecycle, then its facts by region.
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -126,12 +121,8 @@ public final class LastmileTopology {
                 .filter((k, v) -> !(v instanceof TicketOutput.Complaint), Named.as("support-kpi-facts"))
                 .mapValues(v -> v instanceof TicketOutput.Fact f ? (Envelope) f.data()
                         : ((TicketOutput.Progress) v).marker(), Named.as("support-kpi-envelope"));
-        KStream<String, SupportKpi> supportKpis = windowed(builder, config, options, topics,
-                repartition(supportFacts, SupportKpiWindows.NAME + "-by-region", 0),
-                new SupportKpiWindows(), topics.kpiSupport(), sources(ticketTopic, options), late);
-        alerts(builder, config, options, topics, SupportKpiWindows.NAME, supportKpis,
-                k -> k.getFinal$() && k.getWindow() == WindowKind.HOURLY && k.getCategory() == null
-                        ? AlertRules.of(k) : List.of());
+        windowed(builder, config, options, topics, repartition(supportFacts, SupportKpiWindows.NAME + "-by-region", 0),
+                new SupportKpiWindows(), sources(ticketTopic, options), late);
 
         // Route delay / complaints: complaints joined to their delivery's route, with the route deliveries.
         int deliveryPartitions = options.partitionsOf(deliveryTopic);
@@ -164,7 +155,7 @@ public final class LastmileTopology {
         Set<String> routeSources = new java.util.TreeSet<>(sources(deliveryTopic, options));
         IntStream.range(0, deliveryPartitions).forEach(p -> routeSources.add(ComplaintAttributionProcessor.SOURCE_PREFIX + p));
         windowed(builder, config, options, topics, repartition(routeObservations, RouteComplaintWindows.NAME + "-by-region", 0),
-                new RouteComplaintWindows(config.routeMinDeliveries()), topics.kpiRouteComplaints(), routeSources, late);
+                new RouteComplaintWindows(config.routeMinDeliveries()), routeSources, late);
 
         // One late copy per input record, naming every family that missed it (see LateCollector).
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateCollector.STORE),
@@ -236,12 +227,15 @@ public final class LastmileTopology {
         return stream.repartition(partitions > 0 ? how.withNumberOfPartitions(partitions) : how);
     }
 
-    /** Windows, watermark and emission of one KPI family; late records to the late-events topic. */
-    private static <E, A, OUT> KStream<String, OUT> windowed(StreamsBuilder builder, PipelineConfig config,
-                                                             TopologyOptions options, Topics topics,
-                                                             KStream<String, Envelope> keyed,
-                                                             WindowedKpi<E, A, OUT> kpi, Topic<String, OUT> output,
-                                                             Set<String> sources, Map<String, KStream<String, LateVerdict>> late) {
+    /**
+     * Windows, watermark and emission of one KPI family to its output topic, and its alerts if it declares
+     * any; late records to the late-events topic.
+     */
+    private static <E, A, OUT extends SpecificRecord> void windowed(StreamsBuilder builder, PipelineConfig config,
+                                                                    TopologyOptions options, Topics topics,
+                                                                    KStream<String, Envelope> keyed,
+                                                                    WindowedKpi<E, A, OUT> kpi, Set<String> sources,
+                                                                    Map<String, KStream<String, LateVerdict>> late) {
         String bucketStore = WindowedKpiProcessor.bucketStore(kpi.name());
         String progressStore = WindowedKpiProcessor.progressStore(kpi.name());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(bucketStore),
@@ -261,8 +255,10 @@ public final class LastmileTopology {
         KStream<String, OUT> kpis = branches.get(kpi.name() + "-kpi")
                 .mapValues(v -> ((WindowOutput.Kpi<OUT>) v).value(), Named.as(kpi.name() + "-record"))
                 .processValues(() -> new KpiGaugesProcessor<OUT>(options.metrics()), Named.as(kpi.name() + "-gauges"));
+        Topic<String, OUT> output = topics.kpi(kpi.family());
         kpis.to(output.name(), output.produced(kpi.name() + "-sink"));
-        return kpis;
+        kpi.family().alerts().ifPresent(observations ->
+                alerts(builder, config, options, topics, kpi.name(), kpis, observations));
     }
 
     /** Final hourly region KPIs against their targets; changes of state to the alerts topic. */

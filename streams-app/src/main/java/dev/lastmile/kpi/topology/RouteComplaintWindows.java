@@ -2,6 +2,7 @@ package dev.lastmile.kpi.topology;
 
 import dev.lastmile.kpi.avro.RouteComplaintKpi;
 import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.kpi.RouteComplaintKpis;
 import dev.lastmile.kpi.kpi.RouteCounts;
 import dev.lastmile.kpi.kpi.RouteObservation;
@@ -20,7 +21,7 @@ import org.apache.kafka.streams.KeyValue;
  */
 final class RouteComplaintWindows extends CountingKpi<RouteObservation, RouteCounts, RouteComplaintKpi> {
 
-    static final String NAME = "route-complaints";
+    static final String NAME = KpiFamilies.ROUTE_COMPLAINTS.name();
 
     private static final Serde<RouteCounts> SERDE = CountsSerde.of(5, RouteCounts::longs,
             RouteCounts::complaintsByCategory, RouteCounts::of);
@@ -28,7 +29,7 @@ final class RouteComplaintWindows extends CountingKpi<RouteObservation, RouteCou
     private final int minRouteDeliveries;
 
     RouteComplaintWindows(int minRouteDeliveries) {
-        super(NAME, RouteCounts.EMPTY, RouteCounts::add, RouteCounts::merge, SERDE);
+        super(KpiFamilies.ROUTE_COMPLAINTS, RouteCounts.EMPTY, RouteCounts::add, RouteCounts::merge, SERDE);
         this.minRouteDeliveries = minRouteDeliveries;
     }
 

@@ -3,6 +3,7 @@ package dev.lastmile.kpi.topology;
 import dev.lastmile.kpi.avro.SupportKpi;
 import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.kpi.SupportCounts;
 import dev.lastmile.kpi.kpi.SupportFact;
 import dev.lastmile.kpi.kpi.SupportKpis;
@@ -17,13 +18,13 @@ import org.apache.kafka.streams.KeyValue;
  */
 final class SupportKpiWindows extends CountingKpi<SupportFact, SupportCounts, SupportKpi> {
 
-    static final String NAME = "support-kpi";
+    static final String NAME = KpiFamilies.SUPPORT.name();
 
     private static final Serde<SupportCounts> SERDE = CountsSerde.longsOnly(9, SupportCounts::longs,
             SupportCounts::of);
 
     SupportKpiWindows() {
-        super(NAME, SupportCounts.EMPTY, SupportCounts::add, SupportCounts::merge, SERDE);
+        super(KpiFamilies.SUPPORT, SupportCounts.EMPTY, SupportCounts::add, SupportCounts::merge, SERDE);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.lastmile.kpi.topology;
 
 import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.family.KpiFamily;
 import dev.lastmile.kpi.watermark.Envelope;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 
@@ -17,10 +19,15 @@ import org.apache.kafka.streams.KeyValue;
  * @param <A>   exact, mergeable aggregate of one group and hour
  * @param <OUT> output record
  */
-public interface WindowedKpi<E, A, OUT> {
+public interface WindowedKpi<E, A, OUT extends SpecificRecord> {
+
+    /** The family this stage computes: its name, output topic and alerts. */
+    KpiFamily<OUT> family();
 
     /** Short name: prefix of the processor, its stores and its repartition topic. */
-    String name();
+    default String name() {
+        return family().name();
+    }
 
     /** The event an accepted record stands for: its original value, or a payload derived upstream. */
     E decode(Envelope.Data data);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -41,7 +42,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * event its gate flagged at risk of being late gets a verdict even when it counted, so the
  * collector knows when every family it was sent to has judged it.
  */
-final class WindowedKpiProcessor<E, A, OUT> implements Processor<String, Envelope, String, WindowOutput<OUT>> {
+final class WindowedKpiProcessor<E, A, OUT extends SpecificRecord> implements Processor<String, Envelope, String, WindowOutput<OUT>> {
 
     static final String WATERMARK_KEY = "__watermark__";
 

@@ -4,6 +4,8 @@ import static dev.lastmile.kpi.cli.Console.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.config.Setting;
+import dev.lastmile.kpi.family.KpiFamilies;
+import dev.lastmile.kpi.family.KpiFamily;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,10 @@ class CliTest {
         String readme = Files.readString(Path.of("..", "README.md"));
         for (Setting s : Setting.values()) {
             assertThat(readme).as("README configuration table").contains("| `" + s.key() + "` |");
+        }
+        for (KpiFamily<?> f : KpiFamilies.ALL) {
+            assertThat(readme).as("README configuration table").contains("| `" + f.topicSetting() + "` | `"
+                    + f.defaultTopic() + "` | " + f.description() + " |");
         }
     }
 }

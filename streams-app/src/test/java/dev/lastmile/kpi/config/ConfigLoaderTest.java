@@ -3,6 +3,7 @@ package dev.lastmile.kpi.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lastmile.kpi.family.KpiFamilies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,28 @@ class ConfigLoaderTest {
         assertThat(c.topics().deliveryEvents()).isEqualTo("lastmile.delivery-events");
         assertThat(c.topics().kpiTargets()).isEqualTo("lastmile.kpi-targets");
         assertThat(c.streamsProperties().getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
+    }
+
+    @Test
+    void shouldReadEachKpiFamilysOutputTopicFromItsDeclaredSettingInEveryLayer() {
+        PipelineConfig defaults = ConfigLoader.defaults().load();
+        assertThat(defaults.topics().kpi(KpiFamilies.DELIVERY)).isEqualTo("lastmile.kpi.delivery");
+        assertThat(defaults.topics().outputs()).containsExactly("lastmile.dlq", "lastmile.late-events",
+                "lastmile.kpi.delivery", "lastmile.kpi.support", "lastmile.kpi.experience",
+                "lastmile.kpi.route-complaints", "lastmile.kpi.alerts");
+
+        PipelineConfig c = ConfigLoader.defaults()
+                .environment(Map.of("LASTMILE_TOPIC_KPI_ROUTE_COMPLAINTS", "env.routes"))
+                .overrides(Map.of("topic.kpi.support", "cli.support"))
+                .load();
+        assertThat(c.topics().kpi(KpiFamilies.ROUTE_COMPLAINTS)).isEqualTo("env.routes");
+        assertThat(c.topics().kpi(KpiFamilies.SUPPORT)).isEqualTo("cli.support");
+        assertThat(c.topics().kpi(KpiFamilies.EXPERIENCE)).isEqualTo("lastmile.kpi.experience");
+
+        assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.of("topic.kpi.delivery", "no spaces")).load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topic.kpi.delivery='no spaces' (from command line)")
+                .hasMessageContaining("a Kafka topic name");
     }
 
     @Test

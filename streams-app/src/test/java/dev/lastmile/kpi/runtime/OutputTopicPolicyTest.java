@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lastmile.kpi.config.ConfigException;
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.family.KpiFamilies;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class OutputTopicPolicyTest {
 
     private static final PipelineConfig CONFIG = ConfigLoader.defaults()
             .overrides(Map.of("bootstrap.servers", "kafka:9092")).load();
-    private static final String KPI = CONFIG.topics().kpiDelivery();
+    private static final String KPI = CONFIG.topics().kpi(KpiFamilies.DELIVERY);
     private static final String DLQ = CONFIG.topics().dlq();
     /** What a topic created with broker defaults reports. */
     private static final Map<String, String> BROKER_DEFAULTS = Map.of("cleanup.policy", "delete",

@@ -16,6 +16,7 @@ import dev.lastmile.kpi.avro.TicketEventType;
 import dev.lastmile.kpi.avro.WindowKind;
 import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.serde.MockSchemaRegistry;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
@@ -89,18 +90,18 @@ final class TopologyHarness implements AutoCloseable {
                 topics.deliveryEvents().valueSerde().serializer());
         rawDeliveries = driver.createInputTopic(topics.deliveryEvents().name(), Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer());
-        deliveryKpis = driver.createOutputTopic(topics.kpiDelivery().name(), Serdes.String().deserializer(),
-                topics.kpiDelivery().valueSerde().deserializer());
+        deliveryKpis = driver.createOutputTopic(topics.kpi(KpiFamilies.DELIVERY).name(), Serdes.String().deserializer(),
+                topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer());
         tickets = driver.createInputTopic(topics.ticketEvents().name(), Serdes.String().serializer(),
                 topics.ticketEvents().valueSerde().serializer());
         surveys = driver.createInputTopic(topics.surveyResponses().name(), Serdes.String().serializer(),
                 topics.surveyResponses().valueSerde().serializer());
-        supportKpis = driver.createOutputTopic(topics.kpiSupport().name(), Serdes.String().deserializer(),
-                topics.kpiSupport().valueSerde().deserializer());
-        experienceKpis = driver.createOutputTopic(topics.kpiExperience().name(), Serdes.String().deserializer(),
-                topics.kpiExperience().valueSerde().deserializer());
-        routeKpis = driver.createOutputTopic(topics.kpiRouteComplaints().name(), Serdes.String().deserializer(),
-                topics.kpiRouteComplaints().valueSerde().deserializer());
+        supportKpis = driver.createOutputTopic(topics.kpi(KpiFamilies.SUPPORT).name(), Serdes.String().deserializer(),
+                topics.kpi(KpiFamilies.SUPPORT).valueSerde().deserializer());
+        experienceKpis = driver.createOutputTopic(topics.kpi(KpiFamilies.EXPERIENCE).name(), Serdes.String().deserializer(),
+                topics.kpi(KpiFamilies.EXPERIENCE).valueSerde().deserializer());
+        routeKpis = driver.createOutputTopic(topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).name(), Serdes.String().deserializer(),
+                topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).valueSerde().deserializer());
         alerts = driver.createOutputTopic(topics.kpiAlerts().name(), Serdes.String().deserializer(),
                 topics.kpiAlerts().valueSerde().deserializer());
         targets = driver.createInputTopic(config.topics().kpiTargets(), Serdes.String().serializer(),

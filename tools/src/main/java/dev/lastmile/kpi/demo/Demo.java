@@ -183,8 +183,7 @@ public final class Demo implements AutoCloseable {
         out.println("  health           " + url + "/health/live  " + url + "/health/ready");
         out.println("  schema registry  " + schemaRegistry.url() + "  (Confluent API, for your own consumers)");
         out.println("  inputs           " + String.join(", ", config.topics().inputs()));
-        out.println("  KPI topics       " + String.join(", ", config.topics().kpiDelivery(), config.topics().kpiSupport(),
-                config.topics().kpiExperience(), config.topics().kpiRouteComplaints()));
+        out.println("  KPI topics       " + String.join(", ", config.topics().kpis().values()));
         out.println("  DLQ / late       " + config.topics().dlq() + ", " + config.topics().lateEvents());
         out.printf("  simulation       %s, %d routes each, %.0f events/s, %.0fx speed-up from %s (seed %d)%n",
                 String.join(",", simulation.settings().regions()), simulation.settings().routesPerRegion(), options.rate(),

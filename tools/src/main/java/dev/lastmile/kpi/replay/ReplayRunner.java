@@ -171,10 +171,9 @@ public final class ReplayRunner {
                     "survey", source(driver, topics.surveyResponses(), SurveyResponse.getClassSchema(), "survey_id"));
             // One part file per topic, joined at the end in this order: each topic's records come out
             // in window order whatever the order of lines within grace, so the file does too.
-            kpiOutputs.add(new KpiOutput(driver, topics.kpiDelivery(), files));
-            kpiOutputs.add(new KpiOutput(driver, topics.kpiSupport(), files));
-            kpiOutputs.add(new KpiOutput(driver, topics.kpiExperience(), files));
-            kpiOutputs.add(new KpiOutput(driver, topics.kpiRouteComplaints(), files));
+            for (Topic<String, ? extends SpecificRecord> kpi : topics.kpiTopics()) {
+                kpiOutputs.add(new KpiOutput(driver, kpi, files));
+            }
             kpiOutputs.add(new KpiOutput(driver, topics.kpiAlerts(), files));
             TestOutputTopic<byte[], byte[]> dlqTopic = rawOutput(driver, topics.dlq().name());
             TestOutputTopic<byte[], byte[]> lateTopic = rawOutput(driver, topics.lateEvents().name());

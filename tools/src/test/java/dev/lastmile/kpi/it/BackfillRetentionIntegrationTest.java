@@ -6,6 +6,7 @@ import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.topology.RecordHeaderNames;
@@ -79,8 +80,8 @@ class BackfillRetentionIntegrationTest {
             ExpectedDeliveryKpis expected = new ExpectedDeliveryKpis();
             int accepted = produceBackfill(env, expected);
             try (Pipeline pipeline = new Pipeline(env.config, env.options(PARTITIONS)).start()) {
-                List<ConsumerRecord<String, DeliveryKpi>> seen = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> seen = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() >= expected.windows.size(), BUDGET);
                 assertThat(ExpectedDeliveryKpis.finals(seen)).as("finals while running")
                         .hasSameSizeAs(expected.windows);
@@ -94,8 +95,8 @@ class BackfillRetentionIntegrationTest {
             controlWritten += produceControl(env, control);
             awaitDeleted(admin, control, controlWritten);
 
-            List<ConsumerRecord<String, DeliveryKpi>> kpis = env.readAll(env.topics.kpiDelivery().name(),
-                    Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer());
+            List<ConsumerRecord<String, DeliveryKpi>> kpis = env.readAll(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                    Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer());
             expected.assertMatches(kpis);
             long monthOld = Instant.now().minus(Duration.ofDays(28)).toEpochMilli();
             assertThat(kpis.stream().filter(r -> r.value().getFinal$()).map(ConsumerRecord::timestamp)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.Pipeline;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -32,15 +33,15 @@ class BrokerRestartIntegrationTest {
             ExpectedDeliveryKpis expected = BacklogIntegrationTest.produceBacklog(env, 30_000);
             try (Pipeline pipeline = new Pipeline(env.configWith(Map.of("kafka.max.poll.records", "200")),
                     env.options(BacklogIntegrationTest.PARTITIONS)).start()) {
-                List<ConsumerRecord<String, DeliveryKpi>> before = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> before = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> !ExpectedDeliveryKpis.finals(read).isEmpty(), Duration.ofSeconds(120));
                 assertThat(ExpectedDeliveryKpis.finals(before)).as("finals before the broker restart: mid-run")
                         .isNotEmpty().hasSizeLessThan(expected.windows.size());
                 broker = broker.restart();
 
-                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() >= expected.windows.size(),
                         Duration.ofSeconds(240));
                 assertThat(env.readAll(env.topics.lateEvents().name(), Serdes.ByteArray().deserializer(),

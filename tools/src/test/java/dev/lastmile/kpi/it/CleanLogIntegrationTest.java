@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
+import dev.lastmile.kpi.family.KpiFamilies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,13 +44,13 @@ class CleanLogIntegrationTest {
             try (org.apache.kafka.clients.admin.Admin admin = SharedBroker.get().admin()) {
                 StallIntegrationTest.await("run created its output topics", Duration.ofSeconds(120), () -> {
                     try {
-                        return admin.listTopics().names().get().contains(env.topics.kpiDelivery().name());
+                        return admin.listTopics().names().get().contains(env.topics.kpi(KpiFamilies.DELIVERY).name());
                     } catch (Exception e) {
                         return false;
                     }
                 });
-                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() >= expected.windows.size(),
                         Duration.ofSeconds(180));
                 expected.assertMatches(records);

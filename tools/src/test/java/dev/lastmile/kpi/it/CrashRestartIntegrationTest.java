@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
+import dev.lastmile.kpi.family.KpiFamilies;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -44,16 +45,16 @@ class CrashRestartIntegrationTest {
                     Map.of("kafka.max.poll.records", "100"), Files.createTempFile("lastmile-crash-run-", ".log"));
             try {
                 // Killed as soon as it has written a final, long before the backlog is done.
-                env.readUntil(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
-                        env.topics.kpiDelivery().valueSerde().deserializer(),
+                env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(), Serdes.String().deserializer(),
+                        env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> !ExpectedDeliveryKpis.finals(read).isEmpty(), Duration.ofSeconds(120));
             } finally {
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no commit, open transaction left
                 assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
             // What the dead process had committed: some finals, not all — it died mid-backlog.
-            assertThat(ExpectedDeliveryKpis.finals(env.readAll(env.topics.kpiDelivery().name(),
-                    Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer())))
+            assertThat(ExpectedDeliveryKpis.finals(env.readAll(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                    Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer())))
                     .as("finals written before the crash").isNotEmpty().hasSizeLessThan(expected.windows.size());
 
             PipelineConfig config = env.configWith(Map.of("state.dir", state.equals("fresh")

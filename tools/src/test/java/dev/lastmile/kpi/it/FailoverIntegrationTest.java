@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.Pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,8 @@ class FailoverIntegrationTest {
                 StallIntegrationTest.await("both instances share the work", Duration.ofSeconds(120),
                         () -> a.isRunning() && StallIntegrationTest.stableWithTwoMembers(admin, env.config.applicationId()));
                 // Mid-backlog: some finals written, not all.
-                env.readUntil(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
-                        env.topics.kpiDelivery().valueSerde().deserializer(),
+                env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(), Serdes.String().deserializer(),
+                        env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> !ExpectedDeliveryKpis.finals(read).isEmpty(), Duration.ofSeconds(120));
                 b.destroyForcibly(); // SIGKILL
                 long killedAt = System.nanoTime();
@@ -62,8 +63,8 @@ class FailoverIntegrationTest {
                 StallIntegrationTest.await("the survivor owns every task", Duration.ofSeconds(120),
                         () -> survivorAlone(admin, env.config.applicationId()));
                 Duration rebalanced = Duration.ofNanos(System.nanoTime() - killedAt);
-                List<ConsumerRecord<String, DeliveryKpi>> afterKill = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> afterKill = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() > finalsAtKill, Duration.ofSeconds(180));
                 Duration failover = Duration.ofNanos(System.nanoTime() - killedAt);
                 assertThat(ExpectedDeliveryKpis.finals(afterKill).size()).as("a new final after the kill")
@@ -74,8 +75,8 @@ class FailoverIntegrationTest {
 
                 restarted = env.startRunProcess(registry.url(), stateB, Map.of(),
                         Files.createTempFile("lastmile-failover-restart-", ".log"));
-                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() >= expected.windows.size(),
                         Duration.ofSeconds(240));
                 expected.assertMatches(records);
@@ -96,8 +97,8 @@ class FailoverIntegrationTest {
     }
 
     private static List<ConsumerRecord<String, DeliveryKpi>> readKpis(ItEnvironment env) {
-        return env.readAll(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
-                env.topics.kpiDelivery().valueSerde().deserializer());
+        return env.readAll(env.topics.kpi(KpiFamilies.DELIVERY).name(), Serdes.String().deserializer(),
+                env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer());
     }
 
     /** The killed member has left the group: one member, stable, holding every input partition. */

@@ -5,6 +5,8 @@ import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.config.Setting;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
+import dev.lastmile.kpi.family.KpiFamilies;
+import dev.lastmile.kpi.family.KpiFamily;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.runtime.TopicSetup;
@@ -65,6 +67,9 @@ final class ItEnvironment implements AutoCloseable {
                 settings.put(s.key(), "it-" + id + "." + s.defaultValue());
             }
         }
+        for (KpiFamily<?> f : KpiFamilies.ALL) {
+            settings.put(f.topicSetting(), "it-" + id + "." + f.defaultTopic());
+        }
         settings.put("application.id", "lastmile-it-" + id);
         settings.put("bootstrap.servers", kafka.bootstrapServers());
         settings.put("schema.registry.url", "mock://" + scope);
@@ -100,8 +105,8 @@ final class ItEnvironment implements AutoCloseable {
                                                                 ExpectedDeliveryKpis expected) {
         try (Pipeline pipeline = new Pipeline(pipelineConfig, options(partitions)).start()) {
             int wanted = expected.windows.size();
-            List<ConsumerRecord<String, DeliveryKpi>> records = readUntil(topics.kpiDelivery().name(),
-                    Serdes.String().deserializer(), topics.kpiDelivery().valueSerde().deserializer(),
+            List<ConsumerRecord<String, DeliveryKpi>> records = readUntil(topics.kpi(KpiFamilies.DELIVERY).name(),
+                    Serdes.String().deserializer(), topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                     read -> ExpectedDeliveryKpis.finals(read).size() >= wanted, Duration.ofSeconds(180));
             if (pipeline.failure() != null) {
                 throw new AssertionError("the pipeline failed", pipeline.failure());

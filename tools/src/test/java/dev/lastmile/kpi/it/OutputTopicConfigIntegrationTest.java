@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lastmile.kpi.cli.Main;
 import dev.lastmile.kpi.config.ConfigException;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -31,7 +32,7 @@ class OutputTopicConfigIntegrationTest {
     void shouldCreateOutputsThatKeepTheirRecordsAndStopOnAnOutputWithBrokerDefaults() throws Exception {
         try (ItEnvironment env = new ItEnvironment(SharedBroker.get(), Map.of());
              Admin admin = SharedBroker.get().admin()) {
-            String kpi = env.config.topics().kpiDelivery();
+            String kpi = env.config.topics().kpi(KpiFamilies.DELIVERY);
             List<String> inputs = env.config.topics().inputs();
             Map<String, Integer> existing = new java.util.HashMap<>(Map.of(kpi, 1)); // as `run` created it before
             inputs.forEach(t -> existing.put(t, 1));
@@ -43,7 +44,7 @@ class OutputTopicConfigIntegrationTest {
             // The missing ones were created as the policy says.
             assertThat(config(admin, env.config.topics().dlq())).containsEntry("cleanup.policy", "delete")
                     .containsEntry("message.timestamp.type", "LogAppendTime").containsEntry("retention.ms", "2592000000");
-            assertThat(config(admin, env.config.topics().kpiSupport())).containsEntry("cleanup.policy", "compact");
+            assertThat(config(admin, env.config.topics().kpi(KpiFamilies.SUPPORT))).containsEntry("cleanup.policy", "compact");
 
             // `run` says it in one line and exits 2, before starting anything.
             assertThat(run(env)).hasLineCount(1).startsWith("lastmile-kpi: Topic " + kpi + " has cleanup.policy=delete");

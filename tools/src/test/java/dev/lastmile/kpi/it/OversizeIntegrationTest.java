@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.topology.RecordHeaderNames;
@@ -83,8 +84,8 @@ class OversizeIntegrationTest {
             String hourly = "north|HOURLY|" + hour;
             try (Pipeline pipeline = new Pipeline(env.config,
                     new TopologyOptions(env.registry, metrics, partitions, false)).start()) {
-                List<ConsumerRecord<String, DeliveryKpi>> kpis = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> kpis = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).containsKey(hourly), Duration.ofSeconds(150));
                 assertThat(ExpectedDeliveryKpis.finals(kpis).get(hourly)).as("final of " + hourly).isNotNull()
                         .satisfies(k -> assertThat(k.getDeliveries()).isEqualTo(20));

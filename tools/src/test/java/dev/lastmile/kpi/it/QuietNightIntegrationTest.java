@@ -7,6 +7,7 @@ import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
 import dev.lastmile.kpi.avro.KpiAlert;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.Pipeline;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,8 +55,8 @@ class QuietNightIntegrationTest {
             String hourly = "north|HOURLY|" + hour;
             String firstRolling = "north|ROLLING_24H|" + (hour - 23 * HOUR);
             try (Pipeline pipeline = new Pipeline(env.config, env.options(3)).start()) {
-                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).keySet().containsAll(List.of(hourly, firstRolling,
                                 "south|HOURLY|" + hour)), Duration.ofSeconds(120));
                 Map<String, DeliveryKpi> finals = ExpectedDeliveryKpis.finals(records);

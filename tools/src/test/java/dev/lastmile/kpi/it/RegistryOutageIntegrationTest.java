@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
@@ -90,8 +91,8 @@ class RegistryOutageIntegrationTest {
                 assertThat(dlq(env)).as("DLQ during the outage").isEmpty();
 
                 registry.recover();
-                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() >= expected.windows.size(),
                         Duration.ofSeconds(180));
                 expected.assertMatches(records);

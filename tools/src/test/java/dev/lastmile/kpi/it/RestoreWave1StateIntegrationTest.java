@@ -13,6 +13,7 @@ import dev.lastmile.kpi.avro.TicketEvent;
 import dev.lastmile.kpi.avro.TicketEventType;
 import dev.lastmile.kpi.avro.WindowKind;
 import dev.lastmile.kpi.config.PipelineConfig;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import dev.lastmile.kpi.topology.Wave1Encoders;
@@ -249,12 +250,12 @@ class RestoreWave1StateIntegrationTest {
      */
     private static Map<String, SpecificRecord> finals(ItEnvironment env, Duration timeout) throws InterruptedException {
         Instant lastWindow = T0.plus(Duration.ofHours(3));
-        env.readUntil(env.topics.kpiSupport().name(), Serdes.String().deserializer(),
-                env.topics.kpiSupport().valueSerde().deserializer(), read -> read.stream()
+        env.readUntil(env.topics.kpi(KpiFamilies.SUPPORT).name(), Serdes.String().deserializer(),
+                env.topics.kpi(KpiFamilies.SUPPORT).valueSerde().deserializer(), read -> read.stream()
                         .anyMatch(r -> r.value().getFinal$() && r.value().getWindow() == WindowKind.ROLLING_24H
                         && r.value().getWindowStart().equals(lastWindow)), timeout);
-        env.readUntil(env.topics.kpiRouteComplaints().name(), Serdes.String().deserializer(),
-                env.topics.kpiRouteComplaints().valueSerde().deserializer(), read -> read.stream()
+        env.readUntil(env.topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).name(), Serdes.String().deserializer(),
+                env.topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).valueSerde().deserializer(), read -> read.stream()
                         .anyMatch(r -> r.value().getFinal$() && r.value().getWindowStart().equals(lastWindow)),
                 timeout);
         Map<String, SpecificRecord> previous = Map.of();
@@ -270,10 +271,10 @@ class RestoreWave1StateIntegrationTest {
 
     private static Map<String, SpecificRecord> readFinals(ItEnvironment env) {
         Map<String, SpecificRecord> finals = new TreeMap<>();
-        collect(env.readAll(env.topics.kpiSupport().name(), Serdes.String().deserializer(),
-                env.topics.kpiSupport().valueSerde().deserializer()), finals);
-        collect(env.readAll(env.topics.kpiRouteComplaints().name(), Serdes.String().deserializer(),
-                env.topics.kpiRouteComplaints().valueSerde().deserializer()), finals);
+        collect(env.readAll(env.topics.kpi(KpiFamilies.SUPPORT).name(), Serdes.String().deserializer(),
+                env.topics.kpi(KpiFamilies.SUPPORT).valueSerde().deserializer()), finals);
+        collect(env.readAll(env.topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).name(), Serdes.String().deserializer(),
+                env.topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).valueSerde().deserializer()), finals);
         return finals;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.cli.Main;
 import dev.lastmile.kpi.config.ConfigException;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -106,7 +107,7 @@ class RunCommandIntegrationTest {
                 TopicSetup.ensureOutputs(env.config, false);
                 throw new AssertionError("missing output topics were accepted");
             } catch (ConfigException e) {
-                assertThat(e.getMessage()).contains(env.config.topics().kpiDelivery(), "create.output.topics=true");
+                assertThat(e.getMessage()).contains(env.config.topics().kpi(KpiFamilies.DELIVERY), "create.output.topics=true");
             }
             List<String> created = TopicSetup.ensureOutputs(env.config, true);
             List<String> wanted = new java.util.ArrayList<>(env.config.topics().outputs());

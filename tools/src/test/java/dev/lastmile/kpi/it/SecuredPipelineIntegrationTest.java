@@ -10,6 +10,7 @@ import dev.lastmile.kpi.embedded.AccessControl;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
 import dev.lastmile.kpi.embedded.SaslScram;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,8 +86,8 @@ class SecuredPipelineIntegrationTest {
             try {
                 int port = RunCommandIntegrationTest.awaitPort(log, run);
                 List<ConsumerRecord<String, DeliveryKpi>> records = app.env.readUntil(
-                        app.env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
-                        app.env.topics.kpiDelivery().valueSerde().deserializer(),
+                        app.env.topics.kpi(KpiFamilies.DELIVERY).name(), Serdes.String().deserializer(),
+                        app.env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() >= expected.windows.size(),
                         Duration.ofSeconds(180));
                 expected.assertMatches(records);

@@ -15,6 +15,7 @@ import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.avro.TicketEvent;
 import dev.lastmile.kpi.avro.TicketEventType;
 import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.sim.SimEvent;
 import dev.lastmile.kpi.sim.SimulationSettings;
@@ -110,19 +111,19 @@ class SimulatorPipelineIntegrationTest {
             List<ConsumerRecord<String, RouteComplaintKpi>> routes;
             try (Pipeline pipeline = new Pipeline(env.config, env.options(3)).start()) {
                 int wanted = expectedDeliveries.windows.size();
-                deliveries = env.readUntil(env.topics.kpiDelivery().name(), Serdes.String().deserializer(),
-                        env.topics.kpiDelivery().valueSerde().deserializer(),
+                deliveries = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(), Serdes.String().deserializer(),
+                        env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() >= wanted, Duration.ofSeconds(180));
-                experience = env.readUntil(env.topics.kpiExperience().name(), Serdes.String().deserializer(),
-                        env.topics.kpiExperience().valueSerde().deserializer(),
+                experience = env.readUntil(env.topics.kpi(KpiFamilies.EXPERIENCE).name(), Serdes.String().deserializer(),
+                        env.topics.kpi(KpiFamilies.EXPERIENCE).valueSerde().deserializer(),
                         read -> hourlyFinals(read).size() >= expectedSurveys.size(), Duration.ofSeconds(120));
                 // The route stage closes after the complaint join has reported its own progress: wait
                 // for each region's last rolling window, not just for what is there now.
                 long lastEnd = expectedDeliveries.windows.keySet().stream().filter(k -> k.contains("|ROLLING_24H|"))
                         .mapToLong(k -> Long.parseLong(k.substring(k.lastIndexOf('|') + 1)) + 24 * ExpectedDeliveryKpis.HOUR)
                         .max().orElseThrow();
-                routes = env.readUntil(env.topics.kpiRouteComplaints().name(), Serdes.String().deserializer(),
-                        env.topics.kpiRouteComplaints().valueSerde().deserializer(),
+                routes = env.readUntil(env.topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).name(), Serdes.String().deserializer(),
+                        env.topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).valueSerde().deserializer(),
                         read -> List.of("north", "south").stream().allMatch(region -> read.stream()
                                 .map(ConsumerRecord::value).anyMatch(k -> k.getFinal$()
                                         && k.getLevel() == CorrelationLevel.REGION && k.getRegion().equals(region)

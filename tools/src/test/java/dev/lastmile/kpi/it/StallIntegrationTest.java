@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import io.micrometer.core.instrument.Gauge;
@@ -73,15 +74,15 @@ class StallIntegrationTest {
                     Thread.sleep(STALL.toMillis()); // the stall itself: the scenario, not a wait for a condition
                     assertThat(env.readAll(env.topics.lateEvents().name(), Serdes.ByteArray().deserializer(),
                             Serdes.ByteArray().deserializer())).as("late records during the stall").isEmpty();
-                    assertThat(ExpectedDeliveryKpis.finals(env.readAll(env.topics.kpiDelivery().name(),
-                            Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer())))
+                    assertThat(ExpectedDeliveryKpis.finals(env.readAll(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                            Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer())))
                             .as("finals during the stall: windows over the stalled partition stay open")
                             .hasSizeLessThan(expected.windows.size());
                 } finally {
                     signal(b, "CONT");
                 }
-                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpiDelivery().name(),
-                        Serdes.String().deserializer(), env.topics.kpiDelivery().valueSerde().deserializer(),
+                List<ConsumerRecord<String, DeliveryKpi>> records = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(),
+                        Serdes.String().deserializer(), env.topics.kpi(KpiFamilies.DELIVERY).valueSerde().deserializer(),
                         read -> ExpectedDeliveryKpis.finals(read).size() >= expected.windows.size(),
                         Duration.ofSeconds(240));
                 var late = env.readAll(env.topics.lateEvents().name(), Serdes.ByteArray().deserializer(),
