@@ -77,13 +77,12 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
     /** Event time of the oldest waiting complaint, or MAX_VALUE; kept in memory to spare a scan per record. */
     private long oldestPending = Long.MAX_VALUE;
 
-    ComplaintAttributionProcessor(Duration lookback, Duration stallTimeout, Duration markerInterval,
-                                  Duration punctuateEvery, Set<String> ticketSources, WatermarkMetrics metrics) {
-        this.lookbackMs = lookback.toMillis();
-        this.stallTimeoutMs = stallTimeout.toMillis();
+    ComplaintAttributionProcessor(Timings timings, Set<String> ticketSources, WatermarkMetrics metrics) {
+        this.lookbackMs = timings.complaintLookback().toMillis();
+        this.stallTimeoutMs = timings.stallTimeout().toMillis();
         this.metrics = metrics;
-        this.markerIntervalMs = markerInterval.toMillis();
-        this.punctuateEvery = punctuateEvery;
+        this.markerIntervalMs = timings.markerInterval().toMillis();
+        this.punctuateEvery = timings.commitInterval();
         this.ticketSources = ticketSources;
     }
 

@@ -61,14 +61,13 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     private long sentProgress = Long.MIN_VALUE;
     private long lastOffset = -1;
 
-    InputGate(InputSpec<E> spec, String dedupStoreName, Duration dedupRetention, Duration markerInterval,
-              Duration punctuateEvery, boolean honourEndOfInput, PipelineMetrics metrics, CatchUpProbe catchUp,
-              LongUnaryOperator eventClock, GateLimits limits) {
+    InputGate(InputSpec<E> spec, String dedupStoreName, Timings timings, boolean honourEndOfInput,
+              PipelineMetrics metrics, CatchUpProbe catchUp, LongUnaryOperator eventClock, GateLimits limits) {
         this.spec = spec;
         this.dedupStoreName = dedupStoreName;
-        this.dedupRetentionMs = dedupRetention.toMillis();
-        this.markerIntervalMs = markerInterval.toMillis();
-        this.punctuateEvery = punctuateEvery;
+        this.dedupRetentionMs = timings.dedupRetention().toMillis();
+        this.markerIntervalMs = timings.markerInterval().toMillis();
+        this.punctuateEvery = timings.commitInterval();
         this.honourEndOfInput = honourEndOfInput;
         this.metrics = metrics;
         this.catchUp = catchUp;

@@ -12,10 +12,12 @@ import dev.lastmile.kpi.watermark.Envelope;
 import dev.lastmile.kpi.watermark.EnvelopeSerde;
 import dev.lastmile.kpi.watermark.MarkerPartitioner;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
@@ -68,7 +70,7 @@ public final class LastmileTopology {
         SpecificAvroDeserializer<SurveyResponse> surveyDecoder =
                 new SpecificAvroDeserializer<>(SurveyResponse.getClassSchema(), options.registry());
 
-        Map<String, KStream<String, LateVerdict>> late = new java.util.LinkedHashMap<>();
+        Map<String, KStream<String, LateVerdict>> late = new LinkedHashMap<>();
         Validation rules = new Validation(new Validation.Limits(config.inputMinEventTime(), config.inputMaxFuture()));
         KStream<String, Gated<DeliveryEvent>> deliveries = gate(builder, config, options, topics,
                 new InputSpec<>("delivery", deliveryTopic, deliveryDecoder,
@@ -90,10 +92,7 @@ public final class LastmileTopology {
         KStream<String, Envelope> terminalByRegion = deliveries
                 .filter((k, v) -> !(v instanceof Gated.Accepted<DeliveryEvent> a)
                         || DeliveryCounts.isTerminal(a.event().getStatus()), Named.as("delivery-kpi-terminal-only"))
-                .map((k, v) -> v instanceof Gated.Accepted<DeliveryEvent> a
-                        ? KeyValue.pair(a.event().getRegion(), (Envelope) a.envelope())
-                        : KeyValue.pair(k, (Envelope) ((Gated.Progress<DeliveryEvent>) v).marker()),
-                        Named.as("delivery-kpi-key-by-region"));
+                .map((k, v) -> rekey(k, v, DeliveryEvent::getRegion), Named.as("delivery-kpi-key-by-region"));
         // Alert targets: a global store every task reads, fed by the compacted targets topic.
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertProcessor.TARGETS_STORE),
                         Serdes.String(), Serdes.String()).withLoggingDisabled(), config.topics().kpiTargets(),
@@ -103,9 +102,7 @@ public final class LastmileTopology {
                 new DeliveryKpiWindows(deliveryDecoder), sources(deliveryTopic, options), late);
 
         // Experience KPIs: survey responses by region.
-        KStream<String, Envelope> surveysByRegion = surveys.map((k, v) -> v instanceof Gated.Accepted<SurveyResponse> a
-                        ? KeyValue.pair(a.event().getRegion(), (Envelope) a.envelope())
-                        : KeyValue.pair(k, (Envelope) ((Gated.Progress<SurveyResponse>) v).marker()),
+        KStream<String, Envelope> surveysByRegion = surveys.map((k, v) -> rekey(k, v, SurveyResponse::getRegion),
                 Named.as("experience-kpi-key-by-region"));
         windowed(builder, config, options, topics, repartition(surveysByRegion, ExperienceKpiWindows.NAME + "-by-region", 0),
                 new ExperienceKpiWindows(surveyDecoder), sources(surveyTopic, options), late);
@@ -119,8 +116,7 @@ public final class LastmileTopology {
                 TicketLifecycleProcessor.STORE);
         KStream<String, Envelope> supportFacts = lifecycle
                 .filter((k, v) -> !(v instanceof TicketOutput.Complaint), Named.as("support-kpi-facts"))
-                .mapValues(v -> v instanceof TicketOutput.Fact f ? (Envelope) f.data()
-                        : ((TicketOutput.Progress) v).marker(), Named.as("support-kpi-envelope"));
+                .mapValues(TicketOutput::envelope, Named.as("support-kpi-envelope"));
         windowed(builder, config, options, topics, repartition(supportFacts, SupportKpiWindows.NAME + "-by-region", 0),
                 new SupportKpiWindows(), sources(ticketTopic, options), late);
 
@@ -128,15 +124,10 @@ public final class LastmileTopology {
         int deliveryPartitions = options.partitionsOf(deliveryTopic);
         KStream<String, Envelope> complaints = lifecycle
                 .filter((k, v) -> !(v instanceof TicketOutput.Fact), Named.as("complaints"))
-                .mapValues(v -> v instanceof TicketOutput.Complaint c ? (Envelope) c.data()
-                        : ((TicketOutput.Progress) v).marker(), Named.as("complaint-envelope"));
+                .mapValues(TicketOutput::envelope, Named.as("complaint-envelope"));
         KStream<String, AttributionInput> complaintsByDelivery = repartition(complaints, "complaints-by-delivery",
-                deliveryPartitions).mapValues((k, v) -> v instanceof Envelope.Data d
-                        ? (AttributionInput) new AttributionInput.Complaint(k, d)
-                        : new AttributionInput.TicketProgress((Envelope.Marker) v), Named.as("complaint-join-complaints"));
-        KStream<String, AttributionInput> deliveriesForJoin = deliveries.mapValues(v -> v instanceof Gated.Accepted<DeliveryEvent> a
-                ? (AttributionInput) new AttributionInput.Delivery(a.event(), a.envelope())
-                : new AttributionInput.DeliveryProgress(((Gated.Progress<DeliveryEvent>) v).marker()),
+                deliveryPartitions).mapValues(AttributionInput::complaint, Named.as("complaint-join-complaints"));
+        KStream<String, AttributionInput> deliveriesForJoin = deliveries.mapValues(AttributionInput::delivery,
                 Named.as("complaint-join-deliveries"));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
                 ComplaintAttributionProcessor.ROUTES_STORE), Serdes.String(),
@@ -148,11 +139,11 @@ public final class LastmileTopology {
         Set<String> ticketSources = sources(ticketTopic, options);
         KStream<String, Envelope> routeObservations = deliveriesForJoin
                 .merge(complaintsByDelivery, Named.as("complaint-join-inputs"))
-                .process(() -> new ComplaintAttributionProcessor(config.complaintLookback(), config.stallTimeout(),
-                        config.markerInterval(), config.commitInterval(), ticketSources, options.metrics().watermarks()),
+                .process(() -> new ComplaintAttributionProcessor(Timings.of(config), ticketSources,
+                                options.metrics().watermarks()),
                         Named.as("complaint-join"), ComplaintAttributionProcessor.ROUTES_STORE,
                         ComplaintAttributionProcessor.PENDING_STORE, ComplaintAttributionProcessor.PROGRESS_STORE);
-        Set<String> routeSources = new java.util.TreeSet<>(sources(deliveryTopic, options));
+        Set<String> routeSources = new TreeSet<>(sources(deliveryTopic, options));
         IntStream.range(0, deliveryPartitions).forEach(p -> routeSources.add(ComplaintAttributionProcessor.SOURCE_PREFIX + p));
         windowed(builder, config, options, topics, repartition(routeObservations, RouteComplaintWindows.NAME + "-by-region", 0),
                 new RouteComplaintWindows(config.routeMinDeliveries()), routeSources, late);
@@ -177,6 +168,22 @@ public final class LastmileTopology {
                 .processValues(OriginalTimestamp::new, Named.as("late-copies-timestamp"))
                 .to(topics.lateEvents().name(), topics.lateEvents().produced("late-copies-sink"));
         return builder.build();
+    }
+
+    /** An accepted event under the key {@code keyOf} gives it, a progress marker under its own key. */
+    private static <E> KeyValue<String, Envelope> rekey(String key, Gated<E> gated, Function<E, String> keyOf) {
+        if (gated instanceof Gated.Accepted<E> a) {
+            return KeyValue.pair(keyOf.apply(a.event()), a.envelope());
+        }
+        if (gated instanceof Gated.Progress<E> p) {
+            return KeyValue.pair(key, p.marker());
+        }
+        return unexpected(gated);
+    }
+
+    /** What a branch or filter upstream should have kept out: a bug in the topology, not in the data. */
+    private static <T> T unexpected(Object value) {
+        throw new IllegalStateException("Unexpected " + value.getClass().getSimpleName() + " past its branch");
     }
 
     /** Every partition of an input topic, as watermark sources. */
@@ -204,14 +211,13 @@ public final class LastmileTopology {
         KStream<String, Gated<E>> gated = builder
                 .stream(spec.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(spec.name() + "-source"))
-                .process(() -> new InputGate<>(spec, dedupStore, config.dedupRetention(), config.markerInterval(),
-                        config.commitInterval(), options.honourEndOfInput(), options.metrics(), options.catchUp(),
-                        options.eventClock(), GateLimits.of(config)),
+                .process(() -> new InputGate<>(spec, dedupStore, Timings.of(config), options.honourEndOfInput(),
+                        options.metrics(), options.catchUp(), options.eventClock(), GateLimits.of(config)),
                         Named.as(spec.name() + "-gate"), dedupStore, knownStore);
         Map<String, KStream<String, Gated<E>>> branches = gated.split(Named.as(spec.name() + "-"))
                 .branch((k, v) -> v instanceof Gated.Rejected<E>, Branched.withConsumer(rejected -> rejected
-                        .map((k, v) -> KeyValue.pair(((Gated.Rejected<E>) v).rawKey(), ((Gated.Rejected<E>) v).rawValue()),
-                                Named.as(spec.name() + "-dlq-record"))
+                        .map((k, v) -> v instanceof Gated.Rejected<E> r ? KeyValue.pair(r.rawKey(), r.rawValue())
+                                : unexpected(v), Named.as(spec.name() + "-dlq-record"))
                         .processValues(OriginalTimestamp::new, Named.as(spec.name() + "-dlq-timestamp"))
                         .to(topics.dlq().name(), topics.dlq().produced(spec.name() + "-dlq-sink")), "dlq"))
                 .defaultBranch(Branched.as("accepted"));
@@ -243,17 +249,18 @@ public final class LastmileTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(progressStore),
                 Serdes.String(), Serdes.Long()));
         Map<String, KStream<String, WindowOutput<OUT>>> branches = keyed
-                .process(() -> new WindowedKpiProcessor<>(kpi, config.windowGrace(), config.stallTimeout(),
-                                config.commitInterval(), config.kpiUpdateInterval(), sources, options.metrics()),
+                .process(() -> new WindowedKpiProcessor<>(kpi, Timings.of(config), sources, options.metrics()),
                         Named.as(kpi.name() + "-windows"), bucketStore, progressStore)
                 .split(Named.as(kpi.name() + "-"))
                 .branch((k, v) -> v instanceof WindowOutput.Late<OUT>, Branched.withConsumer(verdicts -> late.put(kpi.name(),
-                        verdicts.map((k, v) -> KeyValue.pair(((WindowOutput.Late<OUT>) v).verdict().origin(),
-                                ((WindowOutput.Late<OUT>) v).verdict()), Named.as(kpi.name() + "-late-verdict"))),
+                        verdicts.map((k, v) -> v instanceof WindowOutput.Late<OUT> l
+                                ? KeyValue.pair(l.verdict().origin(), l.verdict()) : unexpected(v),
+                                Named.as(kpi.name() + "-late-verdict"))),
                         "late"))
                 .defaultBranch(Branched.as("kpi"));
         KStream<String, OUT> kpis = branches.get(kpi.name() + "-kpi")
-                .mapValues(v -> ((WindowOutput.Kpi<OUT>) v).value(), Named.as(kpi.name() + "-record"))
+                .mapValues(v -> v instanceof WindowOutput.Kpi<OUT> r ? r.value() : unexpected(v),
+                        Named.as(kpi.name() + "-record"))
                 .processValues(() -> new KpiGaugesProcessor<OUT>(options.metrics()), Named.as(kpi.name() + "-gauges"));
         Topic<String, OUT> output = topics.kpi(kpi.family());
         kpis.to(output.name(), output.produced(kpi.name() + "-sink"));

@@ -63,13 +63,13 @@ final class WindowedKpiProcessor<E, A, OUT extends SpecificRecord> implements Pr
     /** Zero: no open-window updates, only finals (replay, and consumers that want finals only). */
     private final Duration updateEvery;
 
-    WindowedKpiProcessor(WindowedKpi<E, A, OUT> kpi, Duration grace, Duration stallTimeout, Duration punctuateEvery,
-                         Duration updateEvery, Set<String> expectedSources, PipelineMetrics metrics) {
+    WindowedKpiProcessor(WindowedKpi<E, A, OUT> kpi, Timings timings, Set<String> expectedSources,
+                         PipelineMetrics metrics) {
         this.kpi = kpi;
-        this.graceMs = grace.toMillis();
-        this.stallTimeoutMs = stallTimeout.toMillis();
-        this.punctuateEvery = punctuateEvery;
-        this.updateEvery = updateEvery;
+        this.graceMs = timings.windowGrace().toMillis();
+        this.stallTimeoutMs = timings.stallTimeout().toMillis();
+        this.punctuateEvery = timings.commitInterval();
+        this.updateEvery = timings.kpiUpdateInterval();
         this.expectedSources = expectedSources;
         this.metrics = metrics;
     }
