@@ -90,6 +90,27 @@ public final class PipelineMetrics {
         }
     }
 
+    /** The Kafka Streams client's state, one-hot over every state (RUNNING 1 and the others 0 when healthy). */
+    private final java.util.concurrent.atomic.AtomicReference<String> streamsState =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Shows the Kafka Streams client's state on {@code lastmile_streams_client_state{state}} (Kafka's
+     * own client "state" metric is a string, which no Prometheus binder exports). The series of every
+     * state exist from the first call, so "not RUNNING" is a plain comparison with 0.
+     */
+    public void streamsState(org.apache.kafka.streams.KafkaStreams.State state) {
+        if (streamsState.getAndSet(state.name()) == null) {
+            for (org.apache.kafka.streams.KafkaStreams.State s : org.apache.kafka.streams.KafkaStreams.State.values()) {
+                io.micrometer.core.instrument.Gauge.builder("lastmile_streams_client_state", streamsState,
+                                r -> s.name().equals(r.get()) ? 1 : 0)
+                        .description("1 for the Kafka Streams client's current state (CREATED, REBALANCING, RUNNING, "
+                                + "PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR), 0 for the others")
+                        .tag("state", s.name()).register(registry);
+            }
+        }
+    }
+
     /** Counters kept in memory only, for replay and tests that do not read them. */
     public static PipelineMetrics inMemory() {
         return new PipelineMetrics(new SimpleMeterRegistry());
