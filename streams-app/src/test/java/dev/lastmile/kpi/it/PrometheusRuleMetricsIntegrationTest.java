@@ -8,17 +8,26 @@ import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.avro.TicketChannel;
 import dev.lastmile.kpi.avro.TicketEvent;
 import dev.lastmile.kpi.avro.TicketEventType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastmile.kpi.deploy.DeployFiles;
+import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
 import dev.lastmile.kpi.runtime.Pipeline;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every metric name the Prometheus rules (deploy/prometheus/rules) read is one a running pipeline
  * really exports: a pipeline on a real broker closes an hour of deliveries and tickets and fires
  * an on-time alert, and its Prometheus exposition, which passes {@code promtool check metrics},
- * holds each name the rules' expressions and annotation queries use.
+ * holds each name the rules' expressions and annotation queries use. A real Prometheus scraping it
+ * loads every rule with health ok, and the on-time alert goes off for the region the pipeline judged.
  */
 @Tag("integration")
 @Timeout(300)
@@ -82,6 +92,9 @@ class PrometheusRuleMetricsIntegrationTest {
                         && scrape.contains("lastmile_alert_firing{kpi=\"ON_TIME_RATE\",region=\"north\"} 1")
                         && scrape.contains("-StreamThread-1-consumer")));
                 assertThat(pipeline.failure()).isNull();
+                try (OpsServer http = OpsServer.start("127.0.0.1", 0, registry, pipeline)) {
+                    rulesLoadAndTheOnTimeAlertGoesOffOnARealPrometheus(tmp, http.port());
+                }
             }
             assertThat(scrape).contains("lastmile_alert_firing{kpi=\"ON_TIME_RATE\",region=\"north\"} 1",
                     "lastmile_closed_hour_on_time_ratio{region=\"north\"} 0.5",
@@ -105,6 +118,71 @@ class PrometheusRuleMetricsIntegrationTest {
                     .redirectErrorStream(true).start();
             String lint = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(promtool.waitFor()).as("promtool check metrics:%n%s", lint).isZero();
+        }
+    }
+
+    /**
+     * A real Prometheus scraping this pipeline loads every rule file with health ok, and the on-time
+     * alert of the region the pipeline judged FIRING goes off (pending: its for: is 1m).
+     */
+    private static void rulesLoadAndTheOnTimeAlertGoesOffOnARealPrometheus(Path tmp, int appPort) throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        StringBuilder config = new StringBuilder("global: {scrape_interval: 1s, evaluation_interval: 1s}\nrule_files:\n");
+        DeployFiles.ruleFiles().forEach(f -> config.append("  - ").append(f.toAbsolutePath().normalize()).append('\n'));
+        config.append("scrape_configs:\n  - job_name: lastmile-kpi\n    static_configs:\n      - targets: [\"127.0.0.1:")
+                .append(appPort).append("\"]\n");
+        Path file = tmp.resolve("prometheus.yml");
+        Files.writeString(file, config);
+        Process prometheus;
+        try {
+            prometheus = new ProcessBuilder("prometheus", "--config.file=" + file, "--storage.tsdb.path=" + tmp.resolve("tsdb"),
+                    "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("prometheus is not installed: run scripts/install-test-tools.sh", e);
+        }
+        try {
+            ObjectMapper json = new ObjectMapper();
+            HttpClient http = HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            JsonNode rules = null;
+            JsonNode alerts = null;
+            boolean done = false;
+            while (!done && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                try {
+                    rules = json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + "/api/v1/rules")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                    alerts = json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + "/api/v1/alerts")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                } catch (java.net.ConnectException notYet) {
+                    continue;
+                }
+                done = alerts.toString().contains("\"alertname\":\"LastmileOnTimeRateBelowTarget\"")
+                        && rules.path("data").path("groups").size() == 3;
+            }
+            assertThat(done).as("Prometheus loaded the rules and the on-time alert went off: %s %s", rules, alerts)
+                    .isTrue();
+            List<String> unhealthy = new ArrayList<>();
+            int count = 0;
+            for (JsonNode group : rules.path("data").path("groups")) {
+                for (JsonNode rule : group.path("rules")) {
+                    count++;
+                    if (!rule.path("health").asText().equals("ok")) {
+                        unhealthy.add(rule.path("name").asText() + ": " + rule.path("health").asText() + " "
+                                + rule.path("lastError").asText());
+                    }
+                }
+            }
+            assertThat(count).isEqualTo(DeployFiles.rules().size());
+            assertThat(unhealthy).as("rules whose evaluation failed").isEmpty();
+            assertThat(alerts.toString()).contains("\"region\":\"north\"");
+        } finally {
+            prometheus.destroy();
+            prometheus.waitFor();
         }
     }
 
