@@ -79,6 +79,41 @@ public final class DeployFiles {
         return names;
     }
 
+    public static final Path DASHBOARDS = DEPLOY.resolve("grafana").resolve("dashboards");
+
+    public static List<Path> dashboards() {
+        try (Stream<Path> files = Files.list(DASHBOARDS)) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every panel of a dashboard, rows' nested panels included. */
+    public static List<JsonNode> panels(JsonNode dashboard) {
+        List<JsonNode> out = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> {
+            out.add(p);
+            p.path("panels").forEach(out::add);
+        });
+        return out;
+    }
+
+    /** The PromQL of every panel target of a dashboard, with the template variables as Grafana fills them. */
+    public static List<String> panelQueries(JsonNode dashboard, java.util.Map<String, String> variables) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode panel : panels(dashboard)) {
+            panel.path("targets").forEach(t -> {
+                String expr = t.path("expr").asText();
+                for (var v : variables.entrySet()) {
+                    expr = expr.replace("$" + v.getKey(), v.getValue());
+                }
+                out.add(expr);
+            });
+        }
+        return out;
+    }
+
     /** Runs a tool to its end (at most 60 s); returns its exit code and output. */
     public static Result run(String... command) {
         try {

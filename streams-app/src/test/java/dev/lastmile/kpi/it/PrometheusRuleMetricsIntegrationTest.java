@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryStatus;
+import dev.lastmile.kpi.avro.SurveyKind;
+import dev.lastmile.kpi.avro.SurveyResponse;
 import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.avro.TicketChannel;
 import dev.lastmile.kpi.avro.TicketEvent;
@@ -45,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * really exports: a pipeline on a real broker closes an hour of deliveries and tickets and fires
  * an on-time alert, and its Prometheus exposition, which passes {@code promtool check metrics},
  * holds each name the rules' expressions and annotation queries use. A real Prometheus scraping it
- * loads every rule with health ok, and the on-time alert goes off for the region the pipeline judged.
+ * loads every rule with health ok, the on-time alert goes off for the region the pipeline judged, and
+ * every Grafana panel query of deploy/grafana/dashboards returns data.
  */
 @Tag("integration")
 @Timeout(300)
@@ -78,6 +81,16 @@ class PrometheusRuleMetricsIntegrationTest {
                     ticket(producer, env, i, TicketEventType.RESOLVED, hour + i * 60_000L);
                 }
             }
+            try (KafkaProducer<String, SurveyResponse> producer = env.producer(Serdes.String().serializer(),
+                    env.topics.surveyResponses().valueSerde().serializer())) {
+                for (int i = 0; i < 10; i++) {
+                    long at = hour + i * 120_000L;
+                    SurveyResponse r = SurveyResponse.newBuilder().setEventId("s" + i).setSurveyId("s" + i)
+                            .setRegion("north").setKind(SurveyKind.CSAT).setScore(2 + i % 4).setReasons(List.of())
+                            .setEventTime(Instant.ofEpochMilli(at)).build();
+                    producer.send(new ProducerRecord<>(env.topics.surveyResponses().name(), null, at, r.getSurveyId(), r));
+                }
+            }
             PrometheusMeterRegistry registry = Registries.prometheus();
             Map<String, Integer> partitions = new HashMap<>();
             env.config.topics().inputs().forEach(t -> partitions.put(t, 3));
@@ -90,6 +103,7 @@ class PrometheusRuleMetricsIntegrationTest {
                     scrape = registry.scrape();
                 } while (System.nanoTime() < deadline && !(scrape.contains("lastmile_closed_hour_first_contact_resolution_ratio{")
                         && scrape.contains("lastmile_alert_firing{kpi=\"ON_TIME_RATE\",region=\"north\"} 1")
+                        && scrape.contains("lastmile_csat_ratio{region=\"north\",window=\"rolling_24h\"}")
                         && scrape.contains("-StreamThread-1-consumer")));
                 assertThat(pipeline.failure()).isNull();
                 try (OpsServer http = OpsServer.start("127.0.0.1", 0, registry, pipeline)) {
@@ -180,10 +194,46 @@ class PrometheusRuleMetricsIntegrationTest {
             assertThat(count).isEqualTo(DeployFiles.rules().size());
             assertThat(unhealthy).as("rules whose evaluation failed").isEmpty();
             assertThat(alerts.toString()).contains("\"region\":\"north\"");
+            everyDashboardQueryReturnsData(json, http, "http://127.0.0.1:" + port);
         } finally {
             prometheus.destroy();
             prometheus.waitFor();
         }
+    }
+
+    /**
+     * Each panel query of deploy/grafana/dashboards, with $region as Grafana fills it for one region,
+     * parses and returns data on the Prometheus scraping the pipeline; so does the region variable's.
+     */
+    private static void everyDashboardQueryReturnsData(ObjectMapper json, HttpClient http, String prometheus)
+            throws Exception {
+        List<String> queries = new ArrayList<>();
+        for (Path file : DeployFiles.dashboards()) {
+            queries.addAll(DeployFiles.panelQueries(json.readTree(file.toFile()), Map.of("region", "north")));
+        }
+        assertThat(queries).hasSizeGreaterThan(15);
+        Map<String, String> empty = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        do {
+            empty.clear();
+            for (String q : queries) {
+                JsonNode answer = json.readTree(http.send(HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query?query="
+                        + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                assertThat(answer.path("status").asText()).as("%s: %s", q, answer).isEqualTo("success");
+                if (answer.path("data").path("result").isEmpty()) {
+                    empty.put(q, answer.toString());
+                }
+            }
+            if (!empty.isEmpty()) {
+                Thread.sleep(1000); // rates need two scrapes, recording rules an evaluation
+            }
+        } while (!empty.isEmpty() && System.nanoTime() < deadline);
+        assertThat(empty).as("dashboard queries without data").isEmpty();
+        JsonNode regions = json.readTree(http.send(HttpRequest.newBuilder(URI.create(prometheus
+                + "/api/v1/label/region/values?match[]=lastmile_alert_firing")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(regions.path("data").toString()).contains("north");
     }
 
     private static void ticket(KafkaProducer<String, TicketEvent> producer, ItEnvironment env, int i,
