@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine, and nothing when it is there.
-# A JDK 17+, Maven, and promtool (Debian's prometheus package) to lint the live /metrics endpoint.
+# A JDK 17+, Maven, Prometheus and promtool (Debian's prometheus package: lints /metrics, checks, unit-tests and loads the
+# rules in deploy/prometheus), amtool and Alertmanager itself (prometheus-alertmanager: deploy/alertmanager),
+# docker-compose (validates docker-compose.yml; no Docker engine needed).
 set -euo pipefail
 
 need=()
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
-command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+{ command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
+{ command -v amtool && command -v prometheus-alertmanager; } >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-test-tools: installing ${need[*]}"

@@ -92,7 +92,8 @@ public final class AlertRules {
                 .setWindowEnd(java.time.Instant.ofEpochMilli(o.windowEnd())).setSamples(o.samples()).build());
     }
 
-    static double target(AlertKpi kpi, String region, Function<String, Double> targets) {
+    /** The target of a KPI in a region: override for the region, then for the KPI, then the default. */
+    public static double target(AlertKpi kpi, String region, Function<String, Double> targets) {
         Double specific = targets.apply(kpi + ":" + region);
         if (specific != null) {
             return specific;

@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * One gauge per KPI, region and window kind, showing the current window: the hour of the newest
  * data, or the rolling 24 h ending with that hour (open windows' updates included). A value the
  * contract leaves null (a zero denominator) shows as NaN. Labels: region and window only.
+ *
+ * <p>Beside them, per KPI and region, the last closed hour: {@code lastmile_closed_hour_<kpi>} is
+ * the value of the newest final hourly record (what the alert logic judges and the console prints
+ * as "last hour"), {@code lastmile_closed_hour_end_timestamp_seconds{kpi=<family>}} its window end.
+ * The open-window gauges dip whenever an hour has just begun; alert on the closed-hour ones.
  */
 final class KpiGauges {
 
@@ -53,6 +58,11 @@ final class KpiGauges {
         synchronized double newest() {
             return byEnd.isEmpty() ? Double.NaN : byEnd.lastEntry().getValue();
         }
+
+        /** The end of the window that ended last, in seconds. */
+        synchronized double newestEndSeconds() {
+            return byEnd.isEmpty() ? Double.NaN : byEnd.lastKey() / 1000.0;
+        }
     }
 
     private final MeterRegistry registry;
@@ -62,12 +72,14 @@ final class KpiGauges {
 
     /** One KPI record's series (region, window) and window, to set its gauges from. */
     private final class Series {
+        private final String family;
         private final String region;
         private final String window;
         private final long start;
         private final boolean isFinal;
 
-        Series(String region, WindowKind kind, Instant start, boolean isFinal) {
+        Series(String family, String region, WindowKind kind, Instant start, boolean isFinal) {
+            this.family = family;
             this.region = region;
             this.window = kind.name().toLowerCase(Locale.ROOT);
             this.start = start.toEpochMilli();
@@ -88,11 +100,43 @@ final class KpiGauges {
             });
             cell.update(start, end, value);
             if (isFinal) {
-                Cell f = finals.computeIfAbsent(key, k -> new Cell());
-                f.owner = owner;
-                f.update(start, end, value);
+                boolean closedHour = window.equals("hourly");
+                finals.compute(key, (k, f) -> {
+                    if (f == null) {
+                        f = new Cell();
+                        if (closedHour) {
+                            f.gauge = Gauge.builder(closedHourName(name), f, Cell::newest)
+                                    .description(help + " (last closed hour: the newest final hourly window)")
+                                    .tag("region", region).register(registry);
+                        }
+                    }
+                    f.owner = owner;
+                    f.update(start, end, value);
+                    return f;
+                });
+                if (closedHour) {
+                    finals.compute(CLOSED_HOUR_END + "|" + family + "|" + region, (k, f) -> {
+                        if (f == null) {
+                            f = new Cell();
+                            f.gauge = Gauge.builder(CLOSED_HOUR_END, f, Cell::newestEndSeconds)
+                                    .description("Window end of the newest final hourly record of the KPI family "
+                                            + "(the hour the lastmile_closed_hour_* gauges show)")
+                                    .tag("kpi", family).tag("region", region).register(registry);
+                        }
+                        f.owner = owner;
+                        f.update(start, end, 0.0);
+                        return f;
+                    });
+                }
             }
         }
+    }
+
+    static final String CLOSED_HOUR_END = "lastmile_closed_hour_end_timestamp_seconds";
+
+    /** {@code lastmile_on_time_ratio} -> {@code lastmile_closed_hour_on_time_ratio}. */
+    static String closedHourName(String gauge) {
+        return "lastmile_closed_hour_" + gauge.substring("lastmile_".length());
     }
     private final Map<String, AtomicLong> lastUpdate = new ConcurrentHashMap<>();
 
@@ -103,7 +147,7 @@ final class KpiGauges {
     /** Sets the gauges of a KPI record's series; {@code owner} (a task's processor) owns them until retired. */
     void observe(Object record, Object owner) {
         if (record instanceof DeliveryKpi k) {
-            Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
+            Series s = new Series("delivery", k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
             s.set("lastmile_on_time_ratio", "On-time rate: DELIVERED on or before promised_by over deliveries", k.getOnTimeRate(), owner);
             s.set("lastmile_delivery_success_ratio", "Delivery success rate: DELIVERED over deliveries", k.getSuccessRate(), owner);
             s.set("lastmile_delivery_delay_seconds", "Mean delay of late DELIVERED events", seconds(k.getAvgDelayMinutes()), owner);
@@ -112,7 +156,7 @@ final class KpiGauges {
             s.set("lastmile_deliveries", "Terminal deliveries in the window (sample size of the delivery KPIs)", (double) k.getDeliveries(), owner);
             touched("delivery");
         } else if (record instanceof SupportKpi k && k.getCategory() == null) {
-            Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
+            Series s = new Series("support", k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
             s.set("lastmile_first_contact_resolution_ratio", "Resolved tickets with no customer reply or escalation before resolution", k.getFirstContactResolutionRate(), owner);
             s.set("lastmile_escalation_ratio", "Resolved tickets escalated before resolution", k.getEscalationRate(), owner);
             s.set("lastmile_repeat_contact_ratio", "Resolved tickets with a customer reply before resolution", k.getRepeatContactRate(), owner);
@@ -123,7 +167,7 @@ final class KpiGauges {
             s.set("lastmile_tickets_reopened", "REOPENED ticket events in the window", (double) k.getReopened(), owner);
             touched("support");
         } else if (record instanceof ExperienceKpi k) {
-            Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
+            Series s = new Series("experience", k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
             s.set("lastmile_csat_ratio", "Share of CSAT scores 4 or 5", k.getCsatRate(), owner);
             s.set("lastmile_csat_score", "Mean CSAT score (1-5)", k.getCsatAvg(), owner);
             s.set("lastmile_nps_score", "Net promoter score (-100..100)", k.getNps(), owner);
@@ -133,7 +177,7 @@ final class KpiGauges {
             s.set("lastmile_ces_responses", "CES responses in the window", (double) k.getCesResponses(), owner);
             touched("experience");
         } else if (record instanceof RouteComplaintKpi k && k.getLevel() == CorrelationLevel.REGION) {
-            Series s = new Series(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
+            Series s = new Series("route_complaints", k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
             s.set("lastmile_route_complaint_correlation", "Pearson r of route late rate and complaint rate", k.getPearsonR(), owner);
             s.set("lastmile_route_hotspots", "Routes whose late and complaint rates are both 1.5x the region's", (double) k.getHotspots().size(), owner);
             s.set("lastmile_complaint_ratio", "Complaints attributed to the region's routes per delivery", k.getComplaintRate(), owner);
@@ -159,7 +203,15 @@ final class KpiGauges {
             });
         }
         for (String key : finals.keySet()) {
-            finals.computeIfPresent(key, (k, c) -> c.owner == owner ? null : c);
+            finals.computeIfPresent(key, (k, c) -> {
+                if (c.owner != owner) {
+                    return c;
+                }
+                if (c.gauge != null) {
+                    registry.remove(c.gauge);
+                }
+                return null;
+            });
         }
     }
 

@@ -17,10 +17,25 @@ public final class PipelineMetrics {
     private final java.util.Map<String, Counter> recordsIn = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, Firing> firing = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** One exported lastmile_alert_firing series and the task (processor) that set it last. */
+    /** Target overrides from the kpi-targets topic: key {@code <kpi>} or {@code <kpi>:<region>}. */
+    private final java.util.Map<String, Double> targetOverrides = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The reason codes the live gates send records to the DLQ with (replay's line-level codes
+     * {@code invalid_utf8}, {@code not_json}, {@code invalid_field} never reach a topic). Each input
+     * topic's {@code lastmile_dlq_records_total} series start at 0 for all of them.
+     */
+    public static final java.util.List<String> DLQ_REASONS = java.util.List.of("too_large", "undecodable",
+            "missing_field", "forbidden_character", "blank_field", "too_long", "reserved_route_id",
+            "event_time_too_early", "future_event_time", "negative_cost", "cost_too_large", "missing_promised_by",
+            "promised_by_out_of_range", "score_out_of_range", "too_many_reasons", "conflicting_duplicate",
+            "too_many_regions", "too_many_routes");
+
+    /** One exported lastmile_alert_firing series (and its target), and the task (processor) that set it last. */
     private static final class Firing {
         final java.util.concurrent.atomic.AtomicInteger value = new java.util.concurrent.atomic.AtomicInteger();
         io.micrometer.core.instrument.Gauge gauge;
+        io.micrometer.core.instrument.Gauge target;
         volatile Object owner;
     }
 
@@ -28,6 +43,72 @@ public final class PipelineMetrics {
         this.registry = registry;
         this.gauges = new KpiGauges(registry);
         this.watermarks = new WatermarkMetrics(registry);
+        // Alert state changes exist from the start: "no change yet" reads 0, not "No data".
+        for (dev.lastmile.kpi.avro.AlertKpi kpi : dev.lastmile.kpi.avro.AlertKpi.values()) {
+            for (dev.lastmile.kpi.avro.AlertState state : dev.lastmile.kpi.avro.AlertState.values()) {
+                alertsCounter(kpi.name(), state.name());
+            }
+        }
+    }
+
+    /**
+     * Starts an input topic's counters at 0: records in, repeats dropped, and records sent to the
+     * DLQ for every reason code, so a dashboard shows 0 rather than "No data" before the first one.
+     */
+    public void declareInput(String topic) {
+        recordsIn(topic);
+        duplicatesCounter(topic);
+        for (String reason : DLQ_REASONS) {
+            dlqCounter(topic, reason);
+        }
+    }
+
+    /** Starts the late-records counter of a KPI family (a record that only it missed) at 0. */
+    public void declareLate(String family) {
+        lateCounter(family);
+    }
+
+    /**
+     * A target override read from the kpi-targets topic ({@code value} null: removed), shown on
+     * {@code lastmile_kpi_target} at once.
+     */
+    public void targetOverride(String key, Double value) {
+        if (value == null) {
+            targetOverrides.remove(key);
+        } else {
+            targetOverrides.put(key, value);
+        }
+    }
+
+    /** The target the alert logic applies to a KPI in a region: override for the region, for the KPI, default. */
+    double target(String kpi, String region) {
+        try {
+            return dev.lastmile.kpi.kpi.AlertRules.target(dev.lastmile.kpi.avro.AlertKpi.valueOf(kpi), region,
+                    targetOverrides::get);
+        } catch (IllegalArgumentException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The Kafka Streams client's state, one-hot over every state (RUNNING 1 and the others 0 when healthy). */
+    private final java.util.concurrent.atomic.AtomicReference<String> streamsState =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Shows the Kafka Streams client's state on {@code lastmile_streams_client_state{state}} (Kafka's
+     * own client "state" metric is a string, which no Prometheus binder exports). The series of every
+     * state exist from the first call, so "not RUNNING" is a plain comparison with 0.
+     */
+    public void streamsState(org.apache.kafka.streams.KafkaStreams.State state) {
+        if (streamsState.getAndSet(state.name()) == null) {
+            for (org.apache.kafka.streams.KafkaStreams.State s : org.apache.kafka.streams.KafkaStreams.State.values()) {
+                io.micrometer.core.instrument.Gauge.builder("lastmile_streams_client_state", streamsState,
+                                r -> s.name().equals(r.get()) ? 1 : 0)
+                        .description("1 for the Kafka Streams client's current state (CREATED, REBALANCING, RUNNING, "
+                                + "PENDING_SHUTDOWN, NOT_RUNNING, PENDING_ERROR, ERROR), 0 for the others")
+                        .tag("state", s.name()).register(registry);
+            }
+        }
     }
 
     /** Counters kept in memory only, for replay and tests that do not read them. */
@@ -77,18 +158,35 @@ public final class PipelineMetrics {
 
     /** Called for every input record, so the counter is looked up once per topic, not per record. */
     public void recordIn(String topic) {
-        recordsIn.computeIfAbsent(topic, t -> Counter.builder("lastmile.records.in")
-                .description("Input records read, valid or not").tag("topic", t).register(registry)).increment();
+        recordsIn(topic).increment();
+    }
+
+    private Counter recordsIn(String topic) {
+        return recordsIn.computeIfAbsent(topic, t -> Counter.builder("lastmile.records.in")
+                .description("Input records read, valid or not").tag("topic", t).register(registry));
     }
 
     public void dlq(String topic, String reasonCode) {
-        Counter.builder("lastmile.dlq.records").description("Input records sent to the DLQ, by reason")
-                .tag("topic", topic).tag("reason", reasonCode).register(registry).increment();
+        dlqCounter(topic, reasonCode).increment();
+    }
+
+    private Counter dlqCounter(String topic, String reasonCode) {
+        return Counter.builder("lastmile.dlq.records").description("Input records sent to the DLQ, by reason")
+                .tag("topic", topic).tag("reason", reasonCode).register(registry);
     }
 
     public void duplicate(String topic) {
-        Counter.builder("lastmile.duplicates.dropped").description("Input records dropped as repeats of an event_id")
-                .tag("topic", topic).register(registry).increment();
+        duplicatesCounter(topic).increment();
+    }
+
+    private Counter duplicatesCounter(String topic) {
+        return Counter.builder("lastmile.duplicates.dropped").description("Input records dropped as repeats of an event_id")
+                .tag("topic", topic).register(registry);
+    }
+
+    private Counter alertsCounter(String kpi, String state) {
+        return Counter.builder("lastmile.alerts").description("Alert state changes, FIRING or RESOLVED")
+                .tag("kpi", kpi).tag("state", state).register(registry);
     }
 
     /** Counts an alert state change and shows whether the alert fires now. */
@@ -98,8 +196,7 @@ public final class PipelineMetrics {
 
     /** Counts an alert state change; the firing series of its KPI and region is then {@code owner}'s. */
     public void alert(dev.lastmile.kpi.avro.KpiAlert alert, Object owner) {
-        Counter.builder("lastmile.alerts").description("Alert state changes, FIRING or RESOLVED")
-                .tag("kpi", alert.getKpi().name()).tag("state", alert.getState().name()).register(registry).increment();
+        alertsCounter(alert.getKpi().name(), alert.getState().name()).increment();
         firing(alert.getKpi().name(), alert.getRegion(), alert.getState() == dev.lastmile.kpi.avro.AlertState.FIRING,
                 owner);
     }
@@ -112,6 +209,11 @@ public final class PipelineMetrics {
                 f.gauge = io.micrometer.core.instrument.Gauge.builder("lastmile_alert_firing", f.value,
                                 java.util.concurrent.atomic.AtomicInteger::get)
                         .description("1 while the KPI's alert fires for the region, else 0")
+                        .tag("kpi", kpi).tag("region", region).register(registry);
+                f.target = io.micrometer.core.instrument.Gauge.builder("lastmile_kpi_target", this,
+                                m -> m.target(kpi, region))
+                        .description("Target the alert logic applies to the KPI in the region (kpi-targets "
+                                + "overrides included), in the KPI's contract unit: ratio, minutes or cents")
                         .tag("kpi", kpi).tag("region", region).register(registry);
             }
             f.owner = owner;
@@ -128,6 +230,7 @@ public final class PipelineMetrics {
                     return f;
                 }
                 registry.remove(f.gauge);
+                registry.remove(f.target);
                 return null;
             });
         }
@@ -147,8 +250,12 @@ public final class PipelineMetrics {
 
     /** One late input record; {@code kpis}: the families that missed it, comma-separated (at most 15 sets). */
     public void late(String kpis) {
-        Counter.builder("lastmile.late.records").description("Input records that arrived after a window they "
+        lateCounter(kpis).increment();
+    }
+
+    private Counter lateCounter(String kpis) {
+        return Counter.builder("lastmile.late.records").description("Input records that arrived after a window they "
                         + "belong to closed, once per record; kpi lists the KPI families that missed it")
-                .tag("kpi", kpis).register(registry).increment();
+                .tag("kpi", kpis).register(registry);
     }
 }

@@ -34,8 +34,10 @@ public final class Pipeline implements AutoCloseable {
                 config.streamsProperties(), positions.clientSupplier());
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(options.metrics().registry());
+        options.metrics().streamsState(streams.state());
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
+            options.metrics().streamsState(now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                 stopped.countDown();
             }

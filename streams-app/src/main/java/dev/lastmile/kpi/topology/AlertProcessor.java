@@ -61,7 +61,15 @@ final class AlertProcessor<OUT> implements Processor<String, OUT, String, KpiAle
     public void process(Record<String, OUT> record) {
         for (AlertRules.Observation o : observations.apply(record.value())) {
             String key = o.kpi() + ":" + o.region();
-            boolean firing = "FIRING".equals(state.get(key));
+            String current = state.get(key);
+            if (current == null) {
+                // First sight of the KPI in the region: its firing series (and target) starts at 0,
+                // also on the instance a later rebalance moves the task to (init exports the store).
+                current = "RESOLVED";
+                state.put(key, current);
+                metrics.firing(o.kpi().name(), o.region(), false, this);
+            }
+            boolean firing = "FIRING".equals(current);
             AlertRules.evaluate(o, firing, this::target, minSamples).ifPresent(alert -> {
                 state.put(key, alert.getState().name());
                 metrics.alert(alert, this);

@@ -89,6 +89,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
         this.lastOffset = -1;
         // One gate task per partition of its topic: the task's partition is the gate's input partition.
         this.partition = new TopicPartition(spec.topic(), context.taskId().partition());
+        metrics.declareInput(spec.topic()); // its counters (records in, repeats, DLQ by reason) start at 0
         this.source = Envelope.source(partition.topic(), partition.partition());
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         // After the progress punctuation (same interval, scheduled later): keep what it reported.

@@ -96,7 +96,8 @@ public final class LastmileTopology {
         // Alert targets: a global store every task reads, fed by the compacted targets topic.
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertProcessor.TARGETS_STORE),
                         Serdes.String(), Serdes.String()).withLoggingDisabled(), config.topics().kpiTargets(),
-                Consumed.with(Serdes.String(), Serdes.String()).withName("kpi-targets-source"), TargetsLoader::new);
+                Consumed.with(Serdes.String(), Serdes.String()).withName("kpi-targets-source"),
+                () -> new TargetsLoader(options.metrics()));
 
         windowed(builder, config, options, topics, repartition(terminalByRegion, DeliveryKpiWindows.NAME + "-by-region", 0),
                 new DeliveryKpiWindows(deliveryDecoder), sources(deliveryTopic, options), late);

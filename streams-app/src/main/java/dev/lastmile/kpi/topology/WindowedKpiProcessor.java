@@ -87,6 +87,7 @@ final class WindowedKpiProcessor<E, A, OUT extends SpecificRecord> implements Pr
         this.context = context;
         this.buckets = context.getStateStore(bucketStore(kpi.name()));
         this.progress = context.getStateStore(progressStore(kpi.name()));
+        metrics.declareLate(kpi.name()); // lastmile_late_records_total{kpi=<this family>} starts at 0
         dirty.clear(); // a revived task re-reads from its committed offsets
         Map<String, Long> restored = new HashMap<>();
         long watermark = Long.MIN_VALUE;

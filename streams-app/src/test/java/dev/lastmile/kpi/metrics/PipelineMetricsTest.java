@@ -86,4 +86,50 @@ class PipelineMetricsTest {
         m.kpi(kpi(WindowKind.HOURLY, T0, false, 0, 0));
         assertThat(gauge(m, "hourly")).isNaN();
     }
+
+    @Test
+    void shouldShowTheLastClosedHourWhateverOpenWindowsDo() {
+        PipelineMetrics m = PipelineMetrics.inMemory();
+        m.kpi(kpi(WindowKind.HOURLY, T0, true, 10, 9));             // 08:00 closed: 0.9
+        m.kpi(kpi(WindowKind.HOURLY, T0 + HOUR, false, 2, 0));      // 09:00 just began: 0.0
+        m.kpi(kpi(WindowKind.ROLLING_24H, T0, true, 10, 1));         // finals of rolling windows: not a closed hour
+        assertThat(gauge(m, "hourly")).isZero();
+        assertThat(m.registry().get("lastmile_closed_hour_on_time_ratio").tag("region", "north").gauge().value())
+                .isEqualTo(0.9);
+        assertThat(m.registry().get("lastmile_closed_hour_end_timestamp_seconds").tag("kpi", "delivery")
+                .tag("region", "north").gauge().value()).isEqualTo((T0 + HOUR) / 1000.0);
+        assertThat(m.registry().get("lastmile_closed_hour_deliveries").tag("region", "north").gauge().value())
+                .isEqualTo(10.0);
+    }
+
+    @Test
+    void shouldStartTheDeclaredCountersAtZero() {
+        PipelineMetrics m = PipelineMetrics.inMemory();
+        m.declareInput("in.deliveries");
+        m.declareLate("delivery-kpi");
+        assertThat(m.registry().find("lastmile.dlq.records").tag("topic", "in.deliveries").counters())
+                .hasSize(PipelineMetrics.DLQ_REASONS.size());
+        assertThat(m.registry().get("lastmile.records.in").tag("topic", "in.deliveries").counter().count()).isZero();
+        assertThat(m.registry().get("lastmile.duplicates.dropped").counter().count()).isZero();
+        assertThat(m.registry().get("lastmile.late.records").tag("kpi", "delivery-kpi").counter().count()).isZero();
+        assertThat(m.registry().find("lastmile.alerts").counters()).hasSize(8);
+        m.dlq("in.deliveries", "too_long");
+        assertThat(m.registry().get("lastmile.dlq.records").tag("reason", "too_long").counter().count()).isOne();
+    }
+
+    @Test
+    void shouldListEveryLiveDlqReasonTheReadmeNames() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        java.util.Set<String> codes = new java.util.TreeSet<>();
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| `([a-z_0-9]+)`(?:, `[a-z_0-9]+`)* \\|")
+                .matcher(readme.substring(readme.indexOf("## Input rules"), readme.indexOf("## Configuration")));
+        while (row.find()) {
+            java.util.regex.Matcher code = java.util.regex.Pattern.compile("`([a-z_0-9]+)`").matcher(row.group());
+            while (code.find()) {
+                codes.add(code.group(1));
+            }
+        }
+        codes.removeAll(java.util.List.of("invalid_utf8", "not_json", "invalid_field")); // replay only
+        assertThat(codes).containsExactlyInAnyOrderElementsOf(PipelineMetrics.DLQ_REASONS);
+    }
 }

@@ -1,0 +1,106 @@
+package dev.lastmile.kpi.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/grafana as Grafana needs it (no Grafana server is installable here): each dashboard is
+ * JSON with unique panel ids, grid positions inside 24 columns without overlap, every target with
+ * an expression and a refId, units set, and the datasource the provisioning defines by uid; the
+ * provider reads the directory docker-compose.yml mounts. That every query returns data on a real
+ * Prometheus scraping a running pipeline is PrometheusRuleMetricsIntegrationTest's job.
+ */
+class GrafanaDashboardsTest {
+
+    private static final Path GRAFANA = DeployFiles.DEPLOY.resolve("grafana");
+
+    private static JsonNode dashboard(Path file) {
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void shouldLayOutEveryDashboardOnTheGridWithUniqueIdsAndNoOverlap() {
+        List<Path> files = DeployFiles.dashboards();
+        assertThat(files).hasSizeGreaterThanOrEqualTo(2);
+        Set<String> uids = new HashSet<>();
+        for (Path file : files) {
+            JsonNode d = dashboard(file);
+            assertThat(uids.add(d.path("uid").asText())).as("%s uid unique", file).isTrue();
+            assertThat(d.path("title").asText()).as("%s title", file).isNotBlank();
+            Set<Integer> ids = new HashSet<>();
+            List<JsonNode> panels = DeployFiles.panels(d);
+            for (JsonNode p : panels) {
+                assertThat(ids.add(p.path("id").asInt())).as("%s panel id %s unique", file, p.path("id")).isTrue();
+                JsonNode g = p.path("gridPos");
+                assertThat(g.path("x").asInt()).as("%s %s x", file, p.path("title")).isBetween(0, 23);
+                assertThat(g.path("w").asInt()).isPositive();
+                assertThat(g.path("h").asInt()).isPositive();
+                assertThat(g.path("x").asInt() + g.path("w").asInt()).as("%s %s inside 24 columns", file, p.path("title"))
+                        .isLessThanOrEqualTo(24);
+            }
+            for (int i = 0; i < panels.size(); i++) {
+                for (int j = i + 1; j < panels.size(); j++) {
+                    assertThat(overlap(panels.get(i).path("gridPos"), panels.get(j).path("gridPos")))
+                            .as("%s: %s and %s overlap", file, panels.get(i).path("title"), panels.get(j).path("title"))
+                            .isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldGiveEveryPanelQueriesWithRefIdsAUnitAndTheProvisionedDatasource() {
+        JsonNode datasources = DeployFiles.yaml(GRAFANA.resolve("provisioning").resolve("datasources").resolve("prometheus.yml"));
+        String uid = datasources.path("datasources").get(0).path("uid").asText();
+        assertThat(uid).isEqualTo("lastmile-prometheus");
+        assertThat(datasources.path("datasources").get(0).path("url").asText()).isEqualTo("http://prometheus:9090");
+        for (Path file : DeployFiles.dashboards()) {
+            JsonNode d = dashboard(file);
+            for (JsonNode p : DeployFiles.panels(d)) {
+                if (p.path("type").asText().equals("row")) {
+                    continue;
+                }
+                String title = file.getFileName() + ": " + p.path("title").asText();
+                assertThat(p.path("datasource").path("uid").asText()).as(title).isEqualTo(uid);
+                assertThat(p.path("fieldConfig").path("defaults").path("unit").asText()).as("%s unit", title).isNotBlank();
+                assertThat(p.path("targets").size()).as("%s targets", title).isPositive();
+                Set<String> refIds = new HashSet<>();
+                p.path("targets").forEach(t -> {
+                    assertThat(t.path("expr").asText()).as("%s expr", title).isNotBlank();
+                    assertThat(refIds.add(t.path("refId").asText())).as("%s refId unique", title).isTrue();
+                    assertThat(t.path("datasource").path("uid").asText()).as(title).isEqualTo(uid);
+                });
+            }
+            d.path("templating").path("list").forEach(v -> assertThat(v.path("datasource").path("uid").asText())
+                    .as("%s variable %s", file, v.path("name")).isEqualTo(uid));
+        }
+    }
+
+    @Test
+    void shouldProvisionTheDirectoryDockerComposeMounts() {
+        JsonNode provider = DeployFiles.yaml(GRAFANA.resolve("provisioning").resolve("dashboards").resolve("lastmile.yml"));
+        String path = provider.path("providers").get(0).path("options").path("path").asText();
+        JsonNode grafana = DeployFiles.yaml(Path.of("..", "docker-compose.yml")).path("services").path("grafana");
+        assertThat(grafana.path("volumes").toString()).contains("./deploy/grafana/dashboards:" + path,
+                "./deploy/grafana/provisioning:/etc/grafana/provisioning");
+    }
+
+    private static boolean overlap(JsonNode a, JsonNode b) {
+        return a.path("x").asInt() < b.path("x").asInt() + b.path("w").asInt()
+                && b.path("x").asInt() < a.path("x").asInt() + a.path("w").asInt()
+                && a.path("y").asInt() < b.path("y").asInt() + b.path("h").asInt()
+                && b.path("y").asInt() < a.path("y").asInt() + a.path("h").asInt();
+    }
+}
