@@ -19,19 +19,26 @@ import org.apache.avro.specific.SpecificRecord;
  * @param description  the setting's line in the README's configuration table
  * @param schema       Avro schema of the output records (keyed by a string naming the window, see KpiKeys)
  * @param alerts       what a KPI record says to the alert rules; empty for a family without alerts
+ * @param gauges       the family's per-region gauges on /metrics; empty for none
  * @param <V>          the output record
  */
 public record KpiFamily<V extends SpecificRecord>(String name, String topicSetting, String defaultTopic,
                                                   String description, Schema schema,
-                                                  Optional<Function<V, List<AlertRules.Observation>>> alerts) {
+                                                  Optional<Function<V, List<AlertRules.Observation>>> alerts,
+                                                  Optional<KpiGaugeSet<V>> gauges) {
 
     public static <V extends SpecificRecord> KpiFamily<V> of(String name, String topicSetting, String defaultTopic,
                                                              String description, Schema schema) {
-        return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, Optional.empty());
+        return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, Optional.empty(), Optional.empty());
     }
 
     /** The same family, with its final KPIs checked against alert targets. */
     public KpiFamily<V> withAlerts(Function<V, List<AlertRules.Observation>> observations) {
-        return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, Optional.of(observations));
+        return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, Optional.of(observations), gauges);
+    }
+
+    /** The same family, shown on per-region gauges. */
+    public KpiFamily<V> withGauges(KpiGaugeSet<V> set) {
+        return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, alerts, Optional.of(set));
     }
 }

@@ -1,11 +1,9 @@
 package dev.lastmile.kpi.metrics;
 
-import dev.lastmile.kpi.avro.CorrelationLevel;
-import dev.lastmile.kpi.avro.DeliveryKpi;
-import dev.lastmile.kpi.avro.ExperienceKpi;
-import dev.lastmile.kpi.avro.RouteComplaintKpi;
-import dev.lastmile.kpi.avro.SupportKpi;
 import dev.lastmile.kpi.avro.WindowKind;
+import dev.lastmile.kpi.family.KpiFamilies;
+import dev.lastmile.kpi.family.KpiFamily;
+import dev.lastmile.kpi.family.KpiGaugeSet;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -14,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * One gauge per KPI, region and window kind, showing the current window: the hour of the newest
@@ -144,46 +143,34 @@ final class KpiGauges {
         this.registry = registry;
     }
 
-    /** Sets the gauges of a KPI record's series; {@code owner} (a task's processor) owns them until retired. */
+    /**
+     * Sets the gauges of a KPI record's series, as its family declares them; {@code owner} (a task's
+     * processor) owns them until retired.
+     */
     void observe(Object record, Object owner) {
-        if (record instanceof DeliveryKpi k) {
-            Series s = new Series("delivery", k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
-            s.set("lastmile_on_time_ratio", "On-time rate: DELIVERED on or before promised_by over deliveries", k.getOnTimeRate(), owner);
-            s.set("lastmile_delivery_success_ratio", "Delivery success rate: DELIVERED over deliveries", k.getSuccessRate(), owner);
-            s.set("lastmile_delivery_delay_seconds", "Mean delay of late DELIVERED events", seconds(k.getAvgDelayMinutes()), owner);
-            s.set("lastmile_cost_per_delivery_cents", "Cost per delivery attempt, cents", k.getCostPerDeliveryCents(), owner);
-            s.set("lastmile_cost_per_successful_delivery_cents", "Cost per DELIVERED delivery, cents", k.getCostPerSuccessfulDeliveryCents(), owner);
-            s.set("lastmile_deliveries", "Terminal deliveries in the window (sample size of the delivery KPIs)", (double) k.getDeliveries(), owner);
-            touched("delivery");
-        } else if (record instanceof SupportKpi k && k.getCategory() == null) {
-            Series s = new Series("support", k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
-            s.set("lastmile_first_contact_resolution_ratio", "Resolved tickets with no customer reply or escalation before resolution", k.getFirstContactResolutionRate(), owner);
-            s.set("lastmile_escalation_ratio", "Resolved tickets escalated before resolution", k.getEscalationRate(), owner);
-            s.set("lastmile_repeat_contact_ratio", "Resolved tickets with a customer reply before resolution", k.getRepeatContactRate(), owner);
-            s.set("lastmile_resolution_time_seconds", "Mean time from OPENED to first RESOLVED", seconds(k.getAvgResolutionMinutes()), owner);
-            s.set("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", seconds(k.getAvgFirstResponseMinutes()), owner);
-            s.set("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", (double) k.getResolved(), owner);
-            s.set("lastmile_tickets_opened", "OPENED ticket events in the window", (double) k.getOpened(), owner);
-            s.set("lastmile_tickets_reopened", "REOPENED ticket events in the window", (double) k.getReopened(), owner);
-            touched("support");
-        } else if (record instanceof ExperienceKpi k) {
-            Series s = new Series("experience", k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
-            s.set("lastmile_csat_ratio", "Share of CSAT scores 4 or 5", k.getCsatRate(), owner);
-            s.set("lastmile_csat_score", "Mean CSAT score (1-5)", k.getCsatAvg(), owner);
-            s.set("lastmile_nps_score", "Net promoter score (-100..100)", k.getNps(), owner);
-            s.set("lastmile_ces_score", "Mean customer effort score (1-7)", k.getCesAvg(), owner);
-            s.set("lastmile_csat_responses", "CSAT responses in the window", (double) k.getCsatResponses(), owner);
-            s.set("lastmile_nps_responses", "NPS responses in the window", (double) k.getNpsResponses(), owner);
-            s.set("lastmile_ces_responses", "CES responses in the window", (double) k.getCesResponses(), owner);
-            touched("experience");
-        } else if (record instanceof RouteComplaintKpi k && k.getLevel() == CorrelationLevel.REGION) {
-            Series s = new Series("route_complaints", k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$());
-            s.set("lastmile_route_complaint_correlation", "Pearson r of route late rate and complaint rate", k.getPearsonR(), owner);
-            s.set("lastmile_route_hotspots", "Routes whose late and complaint rates are both 1.5x the region's", (double) k.getHotspots().size(), owner);
-            s.set("lastmile_complaint_ratio", "Complaints attributed to the region's routes per delivery", k.getComplaintRate(), owner);
-            s.set("lastmile_route_late_ratio", "Late or failed deliveries per delivery over the region's routes", k.getLateRate(), owner);
-            touched("route_complaints");
+        if (!(record instanceof SpecificRecord kpi)) {
+            return;
         }
+        for (KpiFamily<?> family : KpiFamilies.ALL) {
+            if (family.schema().equals(kpi.getSchema())) {
+                family.gauges().ifPresent(set -> observe(set, kpi, owner));
+                return;
+            }
+        }
+    }
+
+    private <V extends SpecificRecord> void observe(KpiGaugeSet<V> set, SpecificRecord record, Object owner) {
+        @SuppressWarnings("unchecked") // the family's schema is the record's: it is the family's record type
+        V kpi = (V) record;
+        if (!set.shown().test(kpi)) {
+            return;
+        }
+        KpiGaugeSet.Window w = set.window().apply(kpi);
+        Series s = new Series(set.label(), w.region(), w.kind(), w.start(), w.isFinal());
+        for (KpiGaugeSet.Gauge<V> g : set.gauges()) {
+            s.set(g.name(), g.help(), g.value().apply(kpi), owner);
+        }
+        touched(set.label());
     }
 
     /**
@@ -235,9 +222,5 @@ final class KpiGauges {
                     .tag("kpi", k).register(registry);
             return t;
         }).set(Instant.now().toEpochMilli());
-    }
-
-    private static Double seconds(Double minutes) {
-        return minutes == null ? null : minutes * 60;
     }
 }

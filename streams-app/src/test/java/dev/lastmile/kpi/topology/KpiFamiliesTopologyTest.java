@@ -9,7 +9,10 @@ import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.family.KpiFamily;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.serde.MockSchemaRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +26,17 @@ class KpiFamiliesTopologyTest {
                 .allMatch(key -> key.startsWith("topic.kpi."))
                 .doesNotContainAnyElementsOf(Arrays.stream(Setting.values()).map(Setting::key).toList());
         assertThat(KpiFamilies.ALL.stream().map(KpiFamily::defaultTopic)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldDeclareGaugesWithDistinctPrefixedNamesThatTheReadmeDocuments() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        List<String> names = KpiFamilies.ALL.stream().flatMap(f -> f.gauges().stream())
+                .flatMap(set -> set.gauges().stream()).map(g -> g.name()).toList();
+        assertThat(names).isNotEmpty().doesNotHaveDuplicates().allMatch(n -> n.startsWith("lastmile_"))
+                .allSatisfy(n -> assertThat(readme).as("README metrics table").contains(n));
+        assertThat(KpiFamilies.ALL.stream().flatMap(f -> f.gauges().stream()).map(set -> set.label()))
+                .doesNotHaveDuplicates();
     }
 
     @Test
