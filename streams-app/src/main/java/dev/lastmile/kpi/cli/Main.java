@@ -1,6 +1,7 @@
 package dev.lastmile.kpi.cli;
 
 import dev.lastmile.kpi.config.ConfigException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +19,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {
@@ -30,6 +31,11 @@ public final class Main implements Runnable {
         return commandLine().execute(args);
     }
 
+    /** The same, printing to {@code out} and {@code err} instead of the process's streams (tests). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine().setOut(out).setErr(err).execute(args);
+    }
+
     /**
      * The product's commands (run, topology) with its error reporting; the tools jar adds demo, replay and
      * simulate to this same command line.
@@ -38,7 +44,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException config) {
-                return RunCommand.report(config);
+                return RunCommand.report(config, commandLine.getErr());
             }
             throw e;
         });

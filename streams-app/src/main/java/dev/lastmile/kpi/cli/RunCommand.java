@@ -14,6 +14,7 @@ import dev.lastmile.kpi.runtime.Preflight;
 import dev.lastmile.kpi.runtime.TopicSetup;
 import dev.lastmile.kpi.topology.TopologyOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,6 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the pipeline against a Kafka cluster (production).",
@@ -31,6 +34,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -72,13 +78,13 @@ final class RunCommand implements Callable<Integer> {
         if (!pipeline.awaitStop()) {
             return 0;
         }
-        AuthorizationFailure.explain(pipeline.failure()).ifPresent(line -> System.err.println("lastmile-kpi: " + line));
+        AuthorizationFailure.explain(pipeline.failure()).ifPresent(line -> spec.commandLine().getErr().println("lastmile-kpi: " + line));
         return 1;
     }
 
     /** Thrown config problems print as one line, not a stack trace. */
-    static int report(ConfigException e) {
-        System.err.println("lastmile-kpi: " + e.getMessage());
+    static int report(ConfigException e, PrintWriter err) {
+        err.println("lastmile-kpi: " + e.getMessage());
         return 2;
     }
 }

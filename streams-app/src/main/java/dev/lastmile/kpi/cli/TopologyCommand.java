@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "topology", mixinStandardHelpOptions = true,
         description = "Print the processors, stores and internal topics.")
@@ -17,10 +19,13 @@ final class TopologyCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         PipelineConfig c = config.load();
-        System.out.println(LastmileTopology.build(c, new TopologyOptions(MockSchemaRegistry.forScope("describe"),
+        spec.commandLine().getOut().println(LastmileTopology.build(c, new TopologyOptions(MockSchemaRegistry.forScope("describe"),
                 PipelineMetrics.inMemory(), Map.of(), false)).describe());
         return 0;
     }

@@ -1,6 +1,5 @@
 package dev.lastmile.kpi.cli;
 
-import static dev.lastmile.kpi.cli.Console.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.config.Setting;
@@ -14,7 +13,7 @@ class CliTest {
 
     @Test
     void shouldListEveryCommandWithOneLine() {
-        String out = capture(() -> Main.execute("--help"), true);
+        String out = Console.run(Main::execute, "--help").out();
         String commands = out.substring(out.indexOf("Commands:") + "Commands:".length()).strip();
         // The product jar: demo, replay and simulate are the tools jar's (ToolsCliTest).
         assertThat(commands.lines()).hasSize(2).allMatch(l -> l.matches("\\s*(run|topology)\\s+\\S.*"));
@@ -22,7 +21,7 @@ class CliTest {
 
     @Test
     void shouldStopRunWithOneLineNamingTheMissingSetting() {
-        String err = capture(() -> assertThat(Main.execute("run", "--set", "http.port=0")).isEqualTo(2), false);
+        String err = Console.run(Main::execute, "run", "--set", "http.port=0").exitsWith(2).err();
         assertThat(err.strip()).startsWith("lastmile-kpi: Setting bootstrap.servers is not set")
                 .doesNotContain("Exception").hasLineCount(1);
     }
@@ -34,15 +33,15 @@ class CliTest {
             closedPort = s.getLocalPort();
         }
         // No broker listens at the bootstrap address either: the registry is checked first.
-        String err = capture(() -> assertThat(Main.execute("run", "--set", "http.port=0", "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
-                "--set", "schema.registry.url=http://127.0.0.1:" + closedPort)).isEqualTo(2), false);
+        String err = Console.run(Main::execute, "run", "--set", "http.port=0", "--set", "bootstrap.servers=127.0.0.1:" + closedPort,
+                "--set", "schema.registry.url=http://127.0.0.1:" + closedPort).exitsWith(2).err();
         assertThat(err.strip()).startsWith("lastmile-kpi: Schema registry schema.registry.url=http://127.0.0.1:"
                 + closedPort + " is unreachable").contains("Fix:").hasLineCount(1);
     }
 
     @Test
     void shouldDescribeATopologyWithExplicitlyNamedStoresAndTopics() {
-        String out = capture(() -> Main.execute("topology"), true);
+        String out = Console.run(Main::execute, "topology").out();
         assertThat(out).contains("delivery-kpi-by-region-repartition", "delivery-kpi-buckets", "delivery-dedup",
                 "delivery-gate").doesNotContain("KSTREAM-");
     }

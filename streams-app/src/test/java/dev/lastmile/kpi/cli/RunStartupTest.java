@@ -2,11 +2,8 @@ package dev.lastmile.kpi.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,14 +75,6 @@ class RunStartupTest {
         List<String> args = new ArrayList<>(List.of("run", "--set", "schema.registry.url=mock://startup",
                 "--set", "http.port=0"));
         args.addAll(List.of(settings));
-        PrintStream original = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args.toArray(String[]::new))).isEqualTo(2);
-        } finally {
-            System.setErr(original);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+        return Console.run(Main::execute, args.toArray(String[]::new)).exitsWith(2).err();
     }
 }

@@ -26,7 +26,7 @@ import dev.lastmile.kpi.topology.TopologyOptions;
 import dev.lastmile.kpi.topology.Topics;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +82,7 @@ public final class ReplayRunner {
 
     private final PipelineConfig baseConfig;
     private final Instant wallClock;
-    private final PrintStream progress;
+    private final PrintWriter progress;
 
     /**
      * @param config    topic names, grace and the other settings; its state dir is not used
@@ -93,7 +93,7 @@ public final class ReplayRunner {
     /** The driver's wall clock, epoch millis. */
     private long replayClockMs = Long.MIN_VALUE;
 
-    public ReplayRunner(PipelineConfig config, Instant wallClock, PrintStream progress) {
+    public ReplayRunner(PipelineConfig config, Instant wallClock, PrintWriter progress) {
         this.baseConfig = config;
         this.wallClock = wallClock;
         this.progress = progress;

@@ -1,6 +1,6 @@
 package dev.lastmile.kpi.replay;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -37,7 +37,7 @@ final class StateReport {
         return counts;
     }
 
-    static void print(TopologyTestDriver driver, PrintStream out) {
+    static void print(TopologyTestDriver driver, PrintWriter out) {
         out.println("state entries before the end of input closes the open windows:");
         count(driver).forEach((store, n) -> out.printf("  %-28s %,12d%n", store, n));
     }

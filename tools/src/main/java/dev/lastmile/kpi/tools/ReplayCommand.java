@@ -3,6 +3,7 @@ package dev.lastmile.kpi.tools;
 import dev.lastmile.kpi.cli.ConfigOptions;
 import dev.lastmile.kpi.replay.ReplayRunner;
 import dev.lastmile.kpi.replay.ReplaySummary;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,7 +11,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Run the pipeline over a JSON Lines history; write final KPIs.",
@@ -34,21 +37,24 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
         if (!Files.isReadable(input)) {
-            System.err.println("replay: cannot read --input " + input);
+            err.println("replay: cannot read --input " + input);
             return 2;
         }
         Optional<String> conflict = ReplayRunner.outputConflict(input, output);
         if (conflict.isPresent()) {
-            System.err.println(conflict.get());
+            err.println(conflict.get());
             return 2;
         }
-        ReplayRunner runner = new ReplayRunner(config.load(), wallClock == null ? Instant.now() : wallClock,
-                System.err);
+        ReplayRunner runner = new ReplayRunner(config.load(), wallClock == null ? Instant.now() : wallClock, err);
         ReplaySummary summary = (stateReport ? runner.withStateReport() : runner).run(input, output);
-        System.err.println("replay: KPIs in " + output);
+        err.println("replay: KPIs in " + output);
         return summary.lines() > 0 ? 0 : 1;
     }
 }

@@ -1,6 +1,7 @@
 package dev.lastmile.kpi.tools;
 
 import dev.lastmile.kpi.cli.Main;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
@@ -18,10 +19,19 @@ public final class ToolsMain {
 
     /** Runs a command line and returns its exit code, as {@link Main#execute} does for the product. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The same, printing to {@code out} and {@code err} instead of the process's streams (tests). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine().setOut(out).setErr(err).execute(args);
+    }
+
+    private static CommandLine commandLine() {
         CommandLine cli = Main.commandLine();
         cli.addSubcommand(new DemoCommand());
         cli.addSubcommand(new ReplayCommand());
         cli.addSubcommand(new SimulateCommand());
-        return cli.execute(args);
+        return cli;
     }
 }

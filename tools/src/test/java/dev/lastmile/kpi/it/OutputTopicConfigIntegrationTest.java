@@ -3,13 +3,11 @@ package dev.lastmile.kpi.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lastmile.kpi.cli.Console;
 import dev.lastmile.kpi.cli.Main;
 import dev.lastmile.kpi.config.ConfigException;
 import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.TopicSetup;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,14 +74,6 @@ class OutputTopicConfigIntegrationTest {
             args.add("--set");
             args.add(k + "=" + v);
         });
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args.toArray(String[]::new))).isEqualTo(2);
-        } finally {
-            System.setErr(original);
-        }
-        return err.toString(StandardCharsets.UTF_8).strip();
+        return Console.run(Main::execute, args.toArray(String[]::new)).exitsWith(2).err().strip();
     }
 }

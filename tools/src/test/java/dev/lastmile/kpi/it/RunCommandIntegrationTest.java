@@ -2,13 +2,11 @@ package dev.lastmile.kpi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastmile.kpi.cli.Console;
 import dev.lastmile.kpi.cli.Main;
 import dev.lastmile.kpi.config.ConfigException;
 import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.TopicSetup;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,22 +34,13 @@ class RunCommandIntegrationTest {
     @Test
     void shouldStopStartUpNamingTheInputTopicsThatDoNotExist() throws Exception {
         try (ItEnvironment env = new ItEnvironment(SharedBroker.get(), Map.of())) {
-            PrintStream original = System.err;
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code;
-            try {
-                code = Main.execute("run", "--set", "http.port=0", // never a fixed port in tests
+            String err = Console.run(Main::execute, "run", "--set", "http.port=0", // never a fixed port in tests
                         "--set", "bootstrap.servers=" + env.config.bootstrapServers(),
                         "--set", "schema.registry.url=mock://" + env.scope,
                         "--set", "topic.delivery-events=" + env.config.topics().deliveryEvents(),
                         "--set", "topic.ticket-events=" + env.config.topics().ticketEvents(),
-                        "--set", "topic.survey-responses=" + env.config.topics().surveyResponses());
-            } finally {
-                System.setErr(original);
-            }
-            assertThat(code).isEqualTo(2);
-            assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                        "--set", "topic.survey-responses=" + env.config.topics().surveyResponses()).exitsWith(2).err();
+            assertThat(err.strip())
                     .startsWith("lastmile-kpi: Input topics [" + env.config.topics().deliveryEvents() + ", "
                             + env.config.topics().surveyResponses() + ", " + env.config.topics().ticketEvents() + "]")
                     .contains("do not exist");

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lastmile.kpi.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class ReplayInputFileTest {
 
     private static ReplaySummary replay(Path input, Path output) throws IOException {
         return new ReplayRunner(ConfigLoader.defaults().load(), WALL_CLOCK,
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run(input, output);
+                new PrintWriter(new OutputStreamWriter(new ByteArrayOutputStream(), StandardCharsets.UTF_8), true)).run(input, output);
     }
 
     private static List<JsonNode> dlq(Path dir) throws IOException {

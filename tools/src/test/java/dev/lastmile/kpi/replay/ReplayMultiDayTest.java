@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lastmile.kpi.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,7 +181,7 @@ class ReplayMultiDayTest {
         Files.write(input, withDuplicates);
         Path output = dir.resolve("kpis.jsonl");
         ReplaySummary summary = new ReplayRunner(ConfigLoader.defaults().load(), Instant.parse("2026-11-20T00:00:00Z"),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run(input, output);
+                new PrintWriter(new OutputStreamWriter(new ByteArrayOutputStream(), StandardCharsets.UTF_8), true)).run(input, output);
         assertThat(summary.late()).isZero();
         assertThat(summary.rejected()).isZero();
         assertThat(summary.duplicates()).isEqualTo(withDuplicates.size() - text.size());

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastmile.kpi.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class ReplayStateBoundTest {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         new ReplayRunner(ConfigLoader.defaults().overrides(Map.of("complaint.lookback", "1d",
                 "ticket.state.retention", "1d", "dedup.retention", "1d")).load(), Instant.parse("2026-12-01T00:00:00Z"),
-                new PrintStream(progress, true, StandardCharsets.UTF_8)).withStateReport()
+                new PrintWriter(new OutputStreamWriter(progress, StandardCharsets.UTF_8), true)).withStateReport()
                 .run(input, dir.resolve("kpis.jsonl"));
         Map<String, Long> entries = stateReport(progress.toString(StandardCharsets.UTF_8));
 

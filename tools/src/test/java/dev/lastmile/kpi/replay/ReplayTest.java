@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lastmile.kpi.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class ReplayTest {
     private static ReplaySummary replay(Path input, Path output) throws IOException {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ReplaySummary summary = new ReplayRunner(ConfigLoader.defaults().load(), WALL_CLOCK,
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(input, output);
+                new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true)).run(input, output);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(summary.toString());
         return summary;
     }

@@ -1,8 +1,8 @@
 package dev.lastmile.kpi.tools;
 
-import static dev.lastmile.kpi.cli.Console.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastmile.kpi.cli.Console;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -11,7 +11,7 @@ class ToolsCliTest {
 
     @Test
     void shouldListTheProductCommandsAndTheToolsWithOneLineEach() {
-        String out = capture(() -> ToolsMain.execute("--help"), true);
+        String out = Console.run(ToolsMain::execute, "--help").out();
         String commands = out.substring(out.indexOf("Commands:") + "Commands:".length()).strip();
         assertThat(commands.lines()).hasSize(5)
                 .allMatch(l -> l.matches("\\s*(demo|replay|run|simulate|topology)\\s+\\S.*"));
@@ -19,7 +19,7 @@ class ToolsCliTest {
 
     @Test
     void shouldListTheToolsCommandsTooWhenRunWithoutACommand() {
-        String out = capture(() -> ToolsMain.execute(), true);
+        String out = Console.run(ToolsMain::execute).out();
         assertThat(out).contains("demo", "replay", "simulate", "run", "topology");
     }
 
@@ -28,8 +28,8 @@ class ToolsCliTest {
         Path input = Files.createTempFile("lastmile-cli-", ".jsonl");
         try {
             Files.writeString(input, "{}\n");
-            String err = capture(() -> assertThat(ToolsMain.execute("replay", "--input", input.toString(), "--output",
-                    input.toString())).isEqualTo(2), false);
+            String err = Console.run(ToolsMain::execute, "replay", "--input", input.toString(), "--output",
+                    input.toString()).exitsWith(2).err();
             assertThat(err.strip()).startsWith("replay: --output " + input + " is the --input file")
                     .contains("Fix: give --output").hasLineCount(1);
             assertThat(Files.readString(input)).isEqualTo("{}\n");
