@@ -186,7 +186,7 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     /** The record's headers plus the families that will report on it (see {@link LateCollector}). */
     private static Headers withFamilies(Headers original, String families) {
         Headers headers = new RecordHeaders(original.toArray());
-        add(headers, RecordHeaderNames.LATE_FAMILIES, families);
+        RecordHeaderNames.add(headers, RecordHeaderNames.LATE_FAMILIES, families);
         return headers;
     }
 
@@ -235,12 +235,12 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     private void reject(Record<byte[], byte[]> record, RecordMetadata meta, Validation.Rejection rejection) {
         metrics.dlq(meta.topic(), rejection.code());
         Headers headers = new RecordHeaders();
-        add(headers, RecordHeaderNames.SOURCE_TOPIC, meta.topic());
-        add(headers, RecordHeaderNames.SOURCE_PARTITION, Integer.toString(meta.partition()));
-        add(headers, RecordHeaderNames.SOURCE_OFFSET, Long.toString(meta.offset()));
-        add(headers, RecordHeaderNames.APPLICATION_ID, context.applicationId());
-        add(headers, RecordHeaderNames.DLQ_REASON_CODE, rejection.code());
-        add(headers, RecordHeaderNames.DLQ_REASON, rejection.message());
+        RecordHeaderNames.add(headers, RecordHeaderNames.SOURCE_TOPIC, meta.topic());
+        RecordHeaderNames.add(headers, RecordHeaderNames.SOURCE_PARTITION, Integer.toString(meta.partition()));
+        RecordHeaderNames.add(headers, RecordHeaderNames.SOURCE_OFFSET, Long.toString(meta.offset()));
+        RecordHeaderNames.add(headers, RecordHeaderNames.APPLICATION_ID, context.applicationId());
+        RecordHeaderNames.add(headers, RecordHeaderNames.DLQ_REASON_CODE, rejection.code());
+        RecordHeaderNames.add(headers, RecordHeaderNames.DLQ_REASON, rejection.message());
         RecordCopies.Copy copy = RecordCopies.fit(record.key(), record.value(), record.headers(), headers,
                 limits.maxRecordBytes());
         context.forward(new Record<String, Gated<E>>(null, new Gated.Rejected<>(copy.key(), copy.value()),
@@ -250,9 +250,5 @@ final class InputGate<E> implements Processor<byte[], byte[], String, Gated<E>> 
     private static boolean isEndOfInput(Headers headers) {
         Header h = headers.lastHeader(RecordHeaderNames.CONTROL);
         return h != null && RecordHeaderNames.END_OF_INPUT.equals(new String(h.value(), StandardCharsets.UTF_8));
-    }
-
-    static void add(Headers headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -98,15 +98,15 @@ final class LateCollector implements Processor<String, LateVerdict, byte[], byte
         });
         Headers added = new RecordHeaders();
         int colon = first.source().lastIndexOf(':');
-        InputGate.add(added, RecordHeaderNames.SOURCE_TOPIC, first.source().substring(0, colon));
-        InputGate.add(added, RecordHeaderNames.SOURCE_PARTITION, first.source().substring(colon + 1));
-        InputGate.add(added, RecordHeaderNames.SOURCE_OFFSET, Long.toString(first.offset()));
-        InputGate.add(added, RecordHeaderNames.LATE_KPI, kpis);
-        InputGate.add(added, RecordHeaderNames.LATE_WATERMARK, missed.stream()
+        RecordHeaderNames.add(added, RecordHeaderNames.SOURCE_TOPIC, first.source().substring(0, colon));
+        RecordHeaderNames.add(added, RecordHeaderNames.SOURCE_PARTITION, first.source().substring(colon + 1));
+        RecordHeaderNames.add(added, RecordHeaderNames.SOURCE_OFFSET, Long.toString(first.offset()));
+        RecordHeaderNames.add(added, RecordHeaderNames.LATE_KPI, kpis);
+        RecordHeaderNames.add(added, RecordHeaderNames.LATE_WATERMARK, missed.stream()
                 .map(v -> Instant.ofEpochMilli(v.watermark()).toString()).collect(Collectors.joining(",")));
-        InputGate.add(added, RecordHeaderNames.LATE_COUNTED_IN_ROLLING, missed.stream()
+        RecordHeaderNames.add(added, RecordHeaderNames.LATE_COUNTED_IN_ROLLING, missed.stream()
                 .map(v -> Boolean.toString(v.countedInRolling())).collect(Collectors.joining(",")));
-        InputGate.add(added, RecordHeaderNames.LATE_REASON, missed.stream().map(v -> reason(v, missed.size() > 1))
+        RecordHeaderNames.add(added, RecordHeaderNames.LATE_REASON, missed.stream().map(v -> reason(v, missed.size() > 1))
                 .collect(Collectors.joining(" | ")));
         RecordCopies.Copy copy = RecordCopies.fit(first.rawKey(), first.rawValue(), original, added, maxCopyBytes);
         context.forward(new Record<>(copy.key(), copy.value(), record.timestamp(), copy.headers()));

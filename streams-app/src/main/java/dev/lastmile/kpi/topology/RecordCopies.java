@@ -72,9 +72,9 @@ final class RecordCopies {
             cut.add("value");
         }
         Headers headers = merge(kept, added);
-        InputGate.add(headers, RecordHeaderNames.TRUNCATED, String.join(",", cut));
-        InputGate.add(headers, RecordHeaderNames.ORIGINAL_SIZE, Integer.toString(originalSize));
-        InputGate.add(headers, RecordHeaderNames.ORIGINAL_SHA256, sha256(value == null ? new byte[0] : value));
+        RecordHeaderNames.add(headers, RecordHeaderNames.TRUNCATED, String.join(",", cut));
+        RecordHeaderNames.add(headers, RecordHeaderNames.ORIGINAL_SIZE, Integer.toString(originalSize));
+        RecordHeaderNames.add(headers, RecordHeaderNames.ORIGINAL_SHA256, sha256(value == null ? new byte[0] : value));
         return new Copy(keyOut, valueOut, headers);
     }
 

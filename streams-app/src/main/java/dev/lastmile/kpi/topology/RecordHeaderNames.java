@@ -1,5 +1,8 @@
 package dev.lastmile.kpi.topology;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+
 /** Headers the pipeline adds to DLQ and late records; the original headers are kept beside them. */
 public final class RecordHeaderNames {
 
@@ -39,5 +42,10 @@ public final class RecordHeaderNames {
     public static final String END_OF_INPUT = "end-of-input";
 
     private RecordHeaderNames() {
+    }
+
+    /** Adds a header with a UTF-8 text value (every lastmile header is text). */
+    static void add(Headers headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

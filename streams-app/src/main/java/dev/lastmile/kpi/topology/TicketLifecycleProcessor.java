@@ -63,7 +63,7 @@ final class TicketLifecycleProcessor implements Processor<String, Gated<TicketEv
             String families = Stream.of(step.fact().isPresent() ? SupportKpiWindows.NAME : null,
                     isComplaint ? RouteComplaintWindows.NAME : null).filter(Objects::nonNull).collect(Collectors.joining(","));
             if (!families.isEmpty()) {
-                InputGate.add(record.headers(), RecordHeaderNames.LATE_FAMILIES, families);
+                RecordHeaderNames.add(record.headers(), RecordHeaderNames.LATE_FAMILIES, families);
             }
         }
         step.fact().ifPresent(fact -> context.forward(record.withKey(fact.region())
