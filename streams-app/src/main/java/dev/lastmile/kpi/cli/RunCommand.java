@@ -45,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
         // Cheapest and most local checks first, and all before anything is created: the port is
         // taken (and kept) now, so it cannot be lost to another process while Kafka is set up.
         OpsServer http = OpsServer.bind(c.httpBind(), c.httpPort());
-        PrometheusMeterRegistry registry = Registries.prometheus();
+        PrometheusMeterRegistry registry = Registries.prometheus(c.metricsKafkaDetail(), c.topics().inputs());
         Pipeline pipeline;
         RemoteRegistry schemas;
         Map<String, Integer> partitions;

@@ -168,7 +168,7 @@ public final class ConfigLoader {
                 recordBytes(), positiveInt(Setting.INPUT_MAX_REGIONS), positiveInt(Setting.INPUT_MAX_ROUTES_PER_REGION),
                 port(Setting.HTTP_PORT),
                 text(Setting.HTTP_BIND), bool(Setting.CREATE_OUTPUT_TOPICS), topics, outputTopics(topics), kafkaProps,
-                registryRetryBudget());
+                registryRetryBudget(), bool(Setting.METRICS_KAFKA_DETAIL));
         KafkaSettings.check(config, key -> kafka.get(key).origin());
         return config;
     }

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param kpiUpdateInterval how often open windows emit final=false updates; zero: finals only
  * @param registryRetryBudget how long a registry call is retried during an outage before the
  *                            stream thread is replaced
+ * @param metricsKafkaDetail  export every Kafka client and Streams metric, not only the lean default set
  */
 public record PipelineConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl,
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
@@ -24,7 +25,8 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              Instant inputMinEventTime, Duration inputMaxFuture, int inputMaxRecordBytes,
                              int inputMaxRegions, int inputMaxRoutesPerRegion, int httpPort, String httpBind,
                              boolean createOutputTopics, TopicNames topics, OutputTopicSettings outputTopics,
-                             Map<String, String> kafkaProperties, Duration registryRetryBudget) {
+                             Map<String, String> kafkaProperties, Duration registryRetryBudget,
+                             boolean metricsKafkaDetail) {
 
     /**
      * How output topics keep their records.

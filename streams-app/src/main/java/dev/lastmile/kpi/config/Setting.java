@@ -35,6 +35,7 @@ public enum Setting {
     INPUT_MAX_ROUTES_PER_REGION("input.max.routes.per.region", "2000", "Distinct routes per region each delivery partition's gate admits (seen within dedup.retention); further ones go to the DLQ (too_many_routes)."),
     HTTP_PORT("http.port", "8080", "Port of the /metrics, /health/live and /health/ready endpoints."),
     HTTP_BIND("http.bind", "0.0.0.0", "Address the HTTP endpoints listen on."),
+    METRICS_KAFKA_DETAIL("metrics.kafka.detail", "false", "false: `/metrics` exports the Kafka metrics an operator uses (client state, lag per input partition, process and commit rates, end-to-end latency, restore progress, thread state; see Metrics); true: every Kafka client and Streams metric (per task, processor node and store; thousands of series)."),
     CREATE_OUTPUT_TOPICS("create.output.topics", "true", "`run` creates missing output topics with the configs in the Topics section; false: it only checks they exist. Existing output topics are checked either way."),
     OUTPUT_RETENTION("output.retention", "30d", "How long the DLQ, late-events and alerts topics keep a record after it was written (broker time: they are created with LogAppendTime)."),
     ALLOW_DELETION("output.topics.allow-deletion", "", "Output topics (comma-separated names) whose config lets the broker delete records the pipeline needs kept, accepted by the operator: start-up then logs a warning instead of stopping."),

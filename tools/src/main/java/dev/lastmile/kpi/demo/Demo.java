@@ -110,7 +110,7 @@ public final class Demo implements AutoCloseable {
         try (Admin admin = kafka.admin()) {
             TopicSetup.createAll(admin, config, options.partitions());
         }
-        registry = Registries.prometheus();
+        registry = Registries.prometheus(config.metricsKafkaDetail(), config.topics().inputs());
         metrics = new PipelineMetrics(registry);
         // Ids kept in the data dir: after a restart (even a kill -9) records written before still decode.
         SchemaRegistryClient schemas = FileSchemaRegistry.open(dataDir.resolve("schemas.json"),

@@ -91,7 +91,7 @@ class PrometheusRuleMetricsIntegrationTest {
                     producer.send(new ProducerRecord<>(env.topics.surveyResponses().name(), null, at, r.getSurveyId(), r));
                 }
             }
-            PrometheusMeterRegistry registry = Registries.prometheus();
+            PrometheusMeterRegistry registry = Registries.prometheus(env.config.metricsKafkaDetail(), env.config.topics().inputs());
             Map<String, Integer> partitions = new HashMap<>();
             env.config.topics().inputs().forEach(t -> partitions.put(t, 3));
             TopologyOptions options = new TopologyOptions(env.registry, new PipelineMetrics(registry), partitions, false);
@@ -104,7 +104,8 @@ class PrometheusRuleMetricsIntegrationTest {
                 } while (System.nanoTime() < deadline && !(scrape.contains("lastmile_closed_hour_first_contact_resolution_ratio{")
                         && scrape.contains("lastmile_alert_firing{kpi=\"ON_TIME_RATE\",region=\"north\"} 1")
                         && scrape.contains("lastmile_csat_ratio{region=\"north\",window=\"rolling_24h\"}")
-                        && scrape.contains("-StreamThread-1-consumer")));
+                        && scrape.contains("-StreamThread-1-consumer")
+                        && scrape.contains("kafka_consumer_fetch_manager_records_lag{")));
                 assertThat(pipeline.failure()).isNull();
                 try (OpsServer http = OpsServer.start("127.0.0.1", 0, registry, pipeline)) {
                     rulesLoadAndTheOnTimeAlertGoesOffOnARealPrometheus(tmp, http.port());
@@ -126,6 +127,8 @@ class PrometheusRuleMetricsIntegrationTest {
             assertThat(Pattern.compile("(?m)^kafka_consumer_fetch_manager_records_lag_max\\{client_id=\"[^\"]+"
                     + "-StreamThread-[0-9]+-consumer\"").matcher(scrape).find()).isTrue();
 
+            leanByDefault(scrape, env.config.topics().inputs(), 3);
+
             Path file = tmp.resolve("metrics.txt");
             Files.writeString(file, scrape);
             Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())
@@ -133,6 +136,42 @@ class PrometheusRuleMetricsIntegrationTest {
             String lint = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(promtool.waitFor()).as("promtool check metrics:%n%s", lint).isZero();
         }
+    }
+
+    /**
+     * At the default settings (metrics.kafka.detail=false) the exposition is lean: under 1,000 series
+     * and 150 KB, and the stream thread's consumer lag has exactly one series per input partition
+     * (the consumer also registers each under the topic name with '.' as '_').
+     */
+    private static void leanByDefault(String scrape, List<String> inputs, int partitions) {
+        List<String> series = scrape.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        int bytes = scrape.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        Map<String, Long> byPrefix = new java.util.TreeMap<>();
+        series.forEach(l -> byPrefix.merge(l.replaceAll("[{ ].*", "").replaceAll("^([a-z]+_[a-z]+).*", "$1"), 1L, Long::sum));
+        System.out.printf("lean /metrics: %d series, %d bytes; by prefix %s%n", series.size(), bytes, byPrefix);
+        assertThat(series.size()).as("series at default settings").isLessThan(1_000);
+        assertThat(bytes).as("bytes per scrape at default settings").isLessThan(150 * 1024);
+        Pattern lag = Pattern.compile("^kafka_consumer_fetch_manager_records_lag\\{(.*)\\} .*");
+        Pattern label = Pattern.compile("(partition|topic)=\"([^\"]*)\"");
+        List<String> lagged = new ArrayList<>();
+        for (String l : series) {
+            java.util.regex.Matcher m = lag.matcher(l);
+            if (m.matches()) {
+                Map<String, String> labels = new HashMap<>();
+                java.util.regex.Matcher lm = label.matcher(m.group(1));
+                while (lm.find()) {
+                    labels.put(lm.group(1), lm.group(2));
+                }
+                lagged.add(labels.get("topic") + "-" + labels.get("partition"));
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        inputs.forEach(t -> {
+            for (int p = 0; p < partitions; p++) {
+                expected.add(t + "-" + p);
+            }
+        });
+        assertThat(lagged).as("consumer lag series: one per input partition").containsExactlyInAnyOrderElementsOf(expected);
     }
 
     /**

@@ -67,8 +67,8 @@ class RegistryOutageIntegrationTest {
             env.createTopics(BacklogIntegrationTest.PARTITIONS);
             keepForever(env);
             outage.accept(registry);
-            PrometheusMeterRegistry meters = Registries.prometheus();
             PipelineConfig config = env.configWith(Map.of("schema.registry.url", registry.url()));
+            PrometheusMeterRegistry meters = Registries.prometheus(config.metricsKafkaDetail(), config.topics().inputs());
             RemoteRegistry remote = RemoteRegistry.connect(config, meters); // as `run` wires it
             Map<String, Integer> partitions = new HashMap<>();
             config.topics().inputs().forEach(t -> partitions.put(t, BacklogIntegrationTest.PARTITIONS));
