@@ -77,6 +77,8 @@ class SecuredPipelineIntegrationTest {
             Map<String, String> settings = new HashMap<>(app.login(saslPassword));
             settings.put("schema.registry.basic.auth.user.info", "lastmile:" + registryPassword);
             settings.put("kafka.repartition.purge.interval.ms", "500"); // see the DELETE right used soon
+            // Every Kafka client metric, not the lean default: no tag of any of them may carry a secret.
+            settings.put("metrics.kafka.detail", "true");
             // Kafka's clients log their whole configuration at INFO: turned on here to see that dump.
             // State under target/: Kafka Streams warns about a state.dir in the OS temp directory.
             Path state = Files.createDirectories(Path.of("target", "secured-" + app.env.id)).toAbsolutePath();

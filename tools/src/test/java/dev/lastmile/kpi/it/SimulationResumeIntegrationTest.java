@@ -60,6 +60,7 @@ class SimulationResumeIntegrationTest {
                     .filter(r -> r.topic().equals(first.topics.deliveryEvents().name()) && r.partition() == 0)
                     .reduce((a, b) -> b).orElseThrow();
             long copied = 0;
+            long newestCopied = Long.MIN_VALUE;
             try (KafkaProducer<byte[], byte[]> producer = resumed.producer(Serdes.ByteArray().serializer(),
                     Serdes.ByteArray().serializer())) {
                 for (ConsumerRecord<byte[], byte[]> r : written) {
@@ -69,6 +70,7 @@ class SimulationResumeIntegrationTest {
                         producer.send(new ProducerRecord<>(r.topic().replace(first.id, resumed.id), r.partition(),
                                 r.timestamp(), r.key(), r.value()));
                         copied++;
+                        newestCopied = Math.max(newestCopied, r.timestamp());
                     }
                 }
             }
@@ -79,8 +81,8 @@ class SimulationResumeIntegrationTest {
                 assertThat(at.eventsFound()).isEqualTo(copied);
                 // Lost records from before the resumed clock are sent at once, the others when it reaches them.
                 assertThat(at.eventsResent()).as("lost records sent again at once").isPositive();
-                assertThat(at.clock()).isAfterOrEqualTo(Instant.ofEpochMilli(written.stream()
-                        .mapToLong(ConsumerRecord::timestamp).max().orElseThrow()));
+                // The clock resumes from what the topics hold; a lost record may be newer than it.
+                assertThat(at.clock()).isAfterOrEqualTo(Instant.ofEpochMilli(newestCopied));
                 runUntilSent(run, 3_000);
             }
 
