@@ -25,6 +25,7 @@ TOPIC_KPI_DELIVERY="${TOPIC_KPI_DELIVERY:-lastmile.kpi.delivery}"
 TOPIC_KPI_SUPPORT="${TOPIC_KPI_SUPPORT:-lastmile.kpi.support}"
 TOPIC_KPI_EXPERIENCE="${TOPIC_KPI_EXPERIENCE:-lastmile.kpi.experience}"
 TOPIC_KPI_ROUTE_COMPLAINTS="${TOPIC_KPI_ROUTE_COMPLAINTS:-lastmile.kpi.route-complaints}"
+TOPIC_KPI_PERFECT_ORDER="${TOPIC_KPI_PERFECT_ORDER:-lastmile.kpi.perfect-order}"
 TOPIC_KPI_ALERTS="${TOPIC_KPI_ALERTS:-lastmile.kpi.alerts}"
 
 acl() {
@@ -39,13 +40,13 @@ for t in "$TOPIC_DELIVERY_EVENTS" "$TOPIC_TICKET_EVENTS" "$TOPIC_SURVEY_RESPONSE
 done
 # run checks at start-up that no output or targets topic is configured to delete its records.
 for t in "$TOPIC_KPI_TARGETS" "$TOPIC_DLQ" "$TOPIC_LATE_EVENTS" "$TOPIC_KPI_DELIVERY" "$TOPIC_KPI_SUPPORT" \
-         "$TOPIC_KPI_EXPERIENCE" "$TOPIC_KPI_ROUTE_COMPLAINTS" "$TOPIC_KPI_ALERTS"; do
+         "$TOPIC_KPI_EXPERIENCE" "$TOPIC_KPI_ROUTE_COMPLAINTS" "$TOPIC_KPI_PERFECT_ORDER" "$TOPIC_KPI_ALERTS"; do
   acl --operation DescribeConfigs --topic "$t"
 done
 # Outputs, dead letters and late records: write. `run` only checks these exist: create them first,
 # or also grant Create on them for create.output.topics=true.
 for t in "$TOPIC_DLQ" "$TOPIC_LATE_EVENTS" "$TOPIC_KPI_DELIVERY" "$TOPIC_KPI_SUPPORT" "$TOPIC_KPI_EXPERIENCE" \
-         "$TOPIC_KPI_ROUTE_COMPLAINTS" "$TOPIC_KPI_ALERTS"; do
+         "$TOPIC_KPI_ROUTE_COMPLAINTS" "$TOPIC_KPI_PERFECT_ORDER" "$TOPIC_KPI_ALERTS"; do
   acl --operation Write --topic "$t"
 done
 # Internal topics <application.id>-...-repartition / -changelog: Streams creates, reads and writes them,

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param kafkaProperties client and Streams properties given with the {@code kafka.} prefix
  *                        (prefix removed), e.g. security.protocol, sasl.jaas.config
  * @param kpiUpdateInterval how often open windows emit final=false updates; zero: finals only
+ * @param perfectOrderWindow how far before or after a delivery a complaint about it spoils a perfect order
  * @param registryRetryBudget how long a registry call is retried during an outage before the
  *                            stream thread is replaced
  * @param metricsKafkaDetail  export every Kafka client and Streams metric, not only the lean default set
@@ -21,7 +22,7 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              String schemaRegistryAuth, String stateDir, String processingGuarantee,
                              Duration commitInterval, Duration kpiUpdateInterval, int streamThreads, Duration windowGrace, Duration stallTimeout,
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
-                             Duration complaintLookback, int routeMinDeliveries, int alertMinSamples,
+                             Duration complaintLookback, Duration perfectOrderWindow, int routeMinDeliveries, int alertMinSamples,
                              Instant inputMinEventTime, Duration inputMaxFuture, int inputMaxRecordBytes,
                              int inputMaxRegions, int inputMaxRoutesPerRegion, int httpPort, String httpBind,
                              boolean createOutputTopics, TopicNames topics, OutputTopicSettings outputTopics,

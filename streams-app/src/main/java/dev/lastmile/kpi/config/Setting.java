@@ -26,6 +26,8 @@ public enum Setting {
     DEDUP_RETENTION("dedup.retention", "7d", "How long an event_id is remembered to drop duplicates (event time)."),
     TICKET_RETENTION("ticket.state.retention", "30d", "How long a ticket's lifecycle is kept after its last event (event time); a later event starts it afresh."),
     COMPLAINT_LOOKBACK("complaint.lookback", "7d", "How far back (event time) a complaint looks for its delivery's route."),
+    PERFECT_ORDER_COMPLAINT_WINDOW("perfect.order.complaint.window", "24h",
+            "How long before or after a delivery (event time) a complaint about it spoils a perfect order; a perfect-order window's final waits that long (in whole hours) for the tickets."),
     ROUTE_MIN_DELIVERIES("route.min.deliveries", "5", "Deliveries a route needs in a window to count in its region's correlation and hotspots."),
     ALERT_MIN_SAMPLES("alert.min.samples", "20", "Least denominator of a final hourly KPI for it to be checked against its target."),
     INPUT_MAX_FUTURE("input.max.future", "15m", "How far ahead of the wall clock an event_time may be; later ones go to the DLQ. Keep it at most window.grace."),

@@ -7,6 +7,7 @@ import static dev.lastmile.kpi.family.KpiGaugeSet.minutesAsSeconds;
 import dev.lastmile.kpi.avro.CorrelationLevel;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.ExperienceKpi;
+import dev.lastmile.kpi.avro.PerfectOrderKpi;
 import dev.lastmile.kpi.avro.RouteComplaintKpi;
 import dev.lastmile.kpi.avro.SupportKpi;
 import dev.lastmile.kpi.avro.WindowKind;
@@ -69,7 +70,15 @@ public final class KpiFamilies {
                     gauge("lastmile_complaint_ratio", "Complaints attributed to the region's routes per delivery", RouteComplaintKpi::getComplaintRate),
                     gauge("lastmile_route_late_ratio", "Late or failed deliveries per delivery over the region's routes", RouteComplaintKpi::getLateRate))));
 
-    public static final List<KpiFamily<?>> ALL = List.of(DELIVERY, SUPPORT, EXPERIENCE, ROUTE_COMPLAINTS);
+    public static final KpiFamily<PerfectOrderKpi> PERFECT_ORDER = KpiFamily.<PerfectOrderKpi>of("perfect-order",
+                    "topic.kpi.perfect-order", "lastmile.kpi.perfect-order", "Output: perfect-order KPIs.",
+                    PerfectOrderKpi.getClassSchema())
+            .withGauges(new KpiGaugeSet<>("perfect_order", k -> true,
+                    k -> new KpiGaugeSet.Window(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$()), List.of(
+                    gauge("lastmile_perfect_order_ratio", "Perfect orders (delivered on time, no complaint within perfect.order.complaint.window) per delivery", PerfectOrderKpi::getPerfectOrderRate),
+                    count("lastmile_perfect_order_complained", "On-time deliveries spoiled by a complaint so far", PerfectOrderKpi::getComplained))));
+
+    public static final List<KpiFamily<?>> ALL = List.of(DELIVERY, SUPPORT, EXPERIENCE, ROUTE_COMPLAINTS, PERFECT_ORDER);
 
     private KpiFamilies() {
     }

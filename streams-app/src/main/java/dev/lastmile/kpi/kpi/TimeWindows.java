@@ -34,7 +34,7 @@ public final class TimeWindows {
         return bucketHour + DAY_MS;
     }
 
-    static long saturatedAdd(long a, long b) {
+    public static long saturatedAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? (a > 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : r;
     }

@@ -8,24 +8,15 @@ import dev.lastmile.kpi.kpi.DeliveryCounts;
 import dev.lastmile.kpi.kpi.RouteObservation;
 import dev.lastmile.kpi.metrics.WatermarkMetrics;
 import dev.lastmile.kpi.watermark.Envelope;
-import dev.lastmile.kpi.watermark.WatermarkTracker;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -51,61 +42,32 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ComplaintAttributionProcessor implements Processor<String, AttributionInput, String, Envelope> {
 
+    static final String NAME = "complaint-join";
     static final String ROUTES_STORE = "complaint-join-routes";
     static final String PENDING_STORE = "complaint-join-pending";
     static final String PROGRESS_STORE = "complaint-join-progress";
-    static final String SOURCE_PREFIX = "complaint-join:";
-    private static final String DELIVERY_MAX_KEY = "__delivery_max__";
 
     private final long lookbackMs;
-    private final long stallTimeoutMs;
-    private final long markerIntervalMs;
     private final Duration punctuateEvery;
-    private final Set<String> ticketSources;
-    private final WatermarkMetrics metrics;
+    private final JoinProgress sides;
 
     private ProcessorContext<String, Envelope> context;
     private KeyValueStore<String, RouteRef> routes;
     private ExpirySweep<String, RouteRef> routeSweep;
-    private KeyValueStore<Bytes, byte[]> pending;
-    private KeyValueStore<String, Long> progress;
-    private WatermarkTracker ticketWatermark;
-    private WatermarkWatch watch;
-    private String source;
-    private long deliveryMax = Long.MIN_VALUE;
-    private long sentProgress = Long.MIN_VALUE;
-    /** Event time of the oldest waiting complaint, or MAX_VALUE; kept in memory to spare a scan per record. */
-    private long oldestPending = Long.MAX_VALUE;
+    private PendingQueue pending;
 
     ComplaintAttributionProcessor(Timings timings, Set<String> ticketSources, WatermarkMetrics metrics) {
         this.lookbackMs = timings.complaintLookback().toMillis();
-        this.stallTimeoutMs = timings.stallTimeout().toMillis();
-        this.metrics = metrics;
-        this.markerIntervalMs = timings.markerInterval().toMillis();
         this.punctuateEvery = timings.commitInterval();
-        this.ticketSources = ticketSources;
+        this.sides = new JoinProgress(NAME, ticketSources, timings, metrics);
     }
 
     @Override
     public void init(ProcessorContext<String, Envelope> context) {
         this.context = context;
         this.routes = context.getStateStore(ROUTES_STORE);
-        this.pending = context.getStateStore(PENDING_STORE);
-        this.progress = context.getStateStore(PROGRESS_STORE);
-        this.source = SOURCE_PREFIX + context.taskId().partition();
-        this.sentProgress = Long.MIN_VALUE; // a revived task re-reads from its committed offsets
-        Map<String, Long> restored = new HashMap<>();
-        try (KeyValueIterator<String, Long> it = progress.all()) {
-            it.forEachRemaining(kv -> restored.put(kv.key, kv.value));
-        }
-        Long max = restored.remove(DELIVERY_MAX_KEY);
-        deliveryMax = max == null ? Long.MIN_VALUE : max;
-        long wallNow = context.currentSystemTimeMs();
-        Long watermark = restored.remove(WindowedKpiProcessor.WATERMARK_KEY);
-        ticketWatermark = new WatermarkTracker(ticketSources, restored,
-                watermark == null ? Long.MIN_VALUE : watermark, stallTimeoutMs, wallNow);
-        watch = new WatermarkWatch("complaint-join", context.taskId().partition(), metrics, wallNow);
-        oldestPending = scanOldestPending();
+        this.pending = new PendingQueue(context.getStateStore(PENDING_STORE));
+        sides.init(context, context.getStateStore(PROGRESS_STORE));
         context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         routeSweep = new ExpirySweep<>(routes);
         context.schedule(ExpirySweep.EVERY, PunctuationType.WALL_CLOCK_TIME, this::forgetOldDeliveries);
@@ -123,72 +85,36 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
                 RouteObservation o = RouteObservation.delivery(d.event());
                 context.forward(record.withKey(o.region()).withValue(d.data().withPayload(o.encode())));
             }
-            advanceDeliveries(time, wallNow);
+            advanceDeliveries(time);
         } else if (input instanceof AttributionInput.DeliveryProgress p) {
             context.forward(record.withKey(p.marker().source()).withValue(p.marker()));
-            advanceDeliveries(p.marker().eventTimeMs(), wallNow);
+            advanceDeliveries(p.marker().eventTimeMs());
         } else if (input instanceof AttributionInput.Complaint c) {
-            long time = c.data().eventTimeMs();
-            if (routes.get(c.deliveryId()) != null || deliveryMax >= time) {
-                attribute(c.deliveryId(), c.data(), record.timestamp(), record.headers());
+            Envelope.Data data = c.data();
+            if (routes.get(c.deliveryId()) != null || sides.ownSide() >= data.eventTimeMs()) {
+                attribute(c.deliveryId(), data, record.timestamp(), record.headers());
             } else {
-                pending.put(pendingKey(c.data()), PendingComplaint.encode(c.deliveryId(), c.data(), record.headers()));
-                oldestPending = Math.min(oldestPending, time);
+                pending.hold(data.eventTimeMs(), data.source(), data.offset(),
+                        PendingComplaint.encode(c.deliveryId(), data, record.headers()));
             }
         } else if (input instanceof AttributionInput.TicketProgress p) {
-            if (ticketWatermark.observe(p.marker().source(), p.marker().eventTimeMs(), wallNow)) {
-                progress.put(p.marker().source(), p.marker().eventTimeMs());
-            }
-            advanceTicketWatermark(wallNow);
+            sides.otherSideMarker(p.marker(), wallNow);
         }
         reportProgress(record.timestamp(), false);
     }
 
     @Override
     public void close() {
-        watch.close();
+        sides.close();
     }
 
-    private void advanceDeliveries(long time, long wallNow) {
-        if (time > deliveryMax) {
-            deliveryMax = time;
-            progress.put(DELIVERY_MAX_KEY, time);
-            release(deliveryMax);
-        }
-    }
-
-    /** Attributes every waiting complaint up to {@code upTo}; the delivery side has caught up with them. */
-    private void release(long upTo) {
-        List<KeyValue<Bytes, byte[]>> ready = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = pending.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                if (timeOf(kv.key) > upTo) {
-                    break; // keys are in event-time order
-                }
-                ready.add(kv);
+    /** The delivery side moved to {@code time}: every complaint waiting up to it can be attributed now. */
+    private void advanceDeliveries(long time) {
+        if (sides.ownSideAt(time)) {
+            for (byte[] held : pending.releaseUpTo(time)) {
+                PendingComplaint p = PendingComplaint.decode(held);
+                attribute(p.deliveryId(), p.data(), p.data().eventTimeMs(), p.headers());
             }
-        }
-        for (KeyValue<Bytes, byte[]> kv : ready) {
-            PendingComplaint p = PendingComplaint.decode(kv.value);
-            attribute(p.deliveryId(), p.data(), p.data().eventTimeMs(), p.headers());
-            pending.delete(kv.key);
-        }
-        if (!ready.isEmpty()) {
-            oldestPending = scanOldestPending();
-        }
-    }
-
-    private long scanOldestPending() {
-        try (KeyValueIterator<Bytes, byte[]> it = pending.all()) {
-            return it.hasNext() ? timeOf(it.next().key) : Long.MAX_VALUE;
-        }
-    }
-
-    private void advanceTicketWatermark(long wallNow) {
-        long before = ticketWatermark.watermark();
-        if (ticketWatermark.advance(wallNow) != before) {
-            progress.put(WindowedKpiProcessor.WATERMARK_KEY, ticketWatermark.watermark());
         }
     }
 
@@ -205,45 +131,25 @@ final class ComplaintAttributionProcessor implements Processor<String, Attributi
     }
 
     private void punctuate(long wallNow) {
-        advanceTicketWatermark(wallNow);
+        sides.advance(wallNow);
         reportProgress(wallNow, true);
-        watch.report(ticketWatermark, wallNow);
+        sides.watch(wallNow);
     }
 
-    /**
-     * Sends this task's complaint progress: the tickets' watermark, held below any waiting
-     * complaint. On a punctuation ({@code flush}) it is sent even unchanged: it says this task is alive.
-     */
+    /** This task's complaint progress: the tickets' watermark, held below any waiting complaint. */
     private void reportProgress(long timestamp, boolean flush) {
-        long value = oldestPending == Long.MAX_VALUE ? ticketWatermark.watermark()
-                : Math.min(ticketWatermark.watermark(), oldestPending - 1);
-        if (value == Long.MIN_VALUE || value < sentProgress || value == sentProgress && !flush) {
-            return;
-        }
-        boolean step = sentProgress == Long.MIN_VALUE || value == Long.MAX_VALUE
-                || Math.floorDiv(value, markerIntervalMs) > Math.floorDiv(sentProgress, markerIntervalMs);
-        if (step || flush) {
-            sentProgress = value;
-            context.forward(new Record<String, Envelope>(source, new Envelope.Marker(source, value),
-                    Math.max(0, timestamp)));
+        Envelope.Marker marker = sides.report(pending.holdBelowOldest(sides.otherSide()), flush);
+        if (marker != null) {
+            context.forward(new Record<String, Envelope>(marker.source(), marker, Math.max(0, timestamp)));
         }
     }
 
     private void forgetOldDeliveries(long wallNow) {
+        long deliveryMax = sides.ownSide();
         if (deliveryMax != Long.MIN_VALUE && deliveryMax != Long.MAX_VALUE) {
             long cutoff = deliveryMax - lookbackMs;
             routeSweep.sweep((id, ref) -> ref.lastSeen() < cutoff, wallNow);
         }
-    }
-
-    private static Bytes pendingKey(Envelope.Data data) {
-        byte[] src = data.source().getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(16 + src.length).putLong(data.eventTimeMs() ^ Long.MIN_VALUE)
-                .putLong(data.offset()).put(src).array());
-    }
-
-    private static long timeOf(Bytes key) {
-        return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
     }
 
     /**

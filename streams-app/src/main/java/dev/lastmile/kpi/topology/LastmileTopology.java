@@ -77,7 +77,7 @@ public final class LastmileTopology {
                         rules::delivery, DeliveryEvent::getEventId, e -> e.getEventTime().toEpochMilli(),
                         DeliveryEvent::getRegion, DeliveryEvent::getRouteId,
                         e -> DeliveryCounts.isTerminal(e.getStatus())
-                                ? DeliveryKpiWindows.NAME + "," + RouteComplaintWindows.NAME : null));
+                                ? DeliveryKpiWindows.NAME + "," + RouteComplaintWindows.NAME + "," + PerfectOrderWindows.NAME : null));
         KStream<String, Gated<TicketEvent>> tickets = gate(builder, config, options, topics,
                 new InputSpec<>("ticket", ticketTopic,
                         new SpecificAvroDeserializer<>(TicketEvent.getClassSchema(), options.registry()),
@@ -138,16 +138,22 @@ public final class LastmileTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
                 ComplaintAttributionProcessor.PROGRESS_STORE), Serdes.String(), Serdes.Long()));
         Set<String> ticketSources = sources(ticketTopic, options);
-        KStream<String, Envelope> routeObservations = deliveriesForJoin
-                .merge(complaintsByDelivery, Named.as("complaint-join-inputs"))
+        KStream<String, AttributionInput> joinInputs = deliveriesForJoin
+                .merge(complaintsByDelivery, Named.as("complaint-join-inputs"));
+        KStream<String, Envelope> routeObservations = joinInputs
                 .process(() -> new ComplaintAttributionProcessor(Timings.of(config), ticketSources,
                                 options.metrics().watermarks()),
-                        Named.as("complaint-join"), ComplaintAttributionProcessor.ROUTES_STORE,
+                        Named.as(ComplaintAttributionProcessor.NAME), ComplaintAttributionProcessor.ROUTES_STORE,
                         ComplaintAttributionProcessor.PENDING_STORE, ComplaintAttributionProcessor.PROGRESS_STORE);
         Set<String> routeSources = new TreeSet<>(sources(deliveryTopic, options));
-        IntStream.range(0, deliveryPartitions).forEach(p -> routeSources.add(ComplaintAttributionProcessor.SOURCE_PREFIX + p));
+        IntStream.range(0, deliveryPartitions).forEach(p ->
+                routeSources.add(JoinProgress.source(ComplaintAttributionProcessor.NAME, p)));
         windowed(builder, config, options, topics, repartition(routeObservations, RouteComplaintWindows.NAME + "-by-region", 0),
                 new RouteComplaintWindows(config.routeMinDeliveries()), routeSources, late);
+
+        // Perfect orders: each terminal delivery judged against the complaints about it, on the join's input.
+        perfectOrders(builder, config, options, topics, joinInputs, ticketSources, sources(deliveryTopic, options),
+                deliveryPartitions, late);
 
         // One late copy per input record, naming every family that missed it (see LateCollector).
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LateCollector.STORE),
@@ -169,6 +175,40 @@ public final class LastmileTopology {
                 .processValues(OriginalTimestamp::new, Named.as("late-copies-timestamp"))
                 .to(topics.lateEvents().name(), topics.lateEvents().produced("late-copies-sink"));
         return builder.build();
+    }
+
+    /** The perfect-order join and its windows; the join's verdicts on late complaints go to the collector too. */
+    private static void perfectOrders(StreamsBuilder builder, PipelineConfig config, TopologyOptions options,
+                                      Topics topics, KStream<String, AttributionInput> joinInputs,
+                                      Set<String> ticketSources, Set<String> deliverySources, int deliveryPartitions,
+                                      Map<String, KStream<String, LateVerdict>> late) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                PerfectOrderProcessor.CANDIDATES_STORE), Serdes.String(),
+                PerfectOrderState.Candidates.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                PerfectOrderProcessor.COMPLAINTS_STORE), Serdes.String(),
+                PerfectOrderState.ComplaintTimes.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                PerfectOrderProcessor.PROGRESS_STORE), Serdes.String(), Serdes.Long()));
+        Map<String, KStream<String, JoinOutput>> joined = joinInputs
+                .process(() -> new PerfectOrderProcessor(Timings.of(config), ticketSources, options.metrics().watermarks()),
+                        Named.as(PerfectOrderProcessor.NAME), PerfectOrderProcessor.CANDIDATES_STORE,
+                        PerfectOrderProcessor.COMPLAINTS_STORE, PerfectOrderProcessor.PROGRESS_STORE)
+                .split(Named.as(PerfectOrderProcessor.NAME + "-"))
+                .branch((k, v) -> v instanceof JoinOutput.Late, Branched.as("late"))
+                .defaultBranch(Branched.as("observations"));
+        KStream<String, Envelope> observations = joined.get(PerfectOrderProcessor.NAME + "-observations")
+                .mapValues(v -> v instanceof JoinOutput.Forward f ? f.envelope() : unexpected(v),
+                        Named.as(PerfectOrderProcessor.NAME + "-envelope"));
+        KStream<String, LateVerdict> joinVerdicts = joined.get(PerfectOrderProcessor.NAME + "-late")
+                .map((k, v) -> v instanceof JoinOutput.Late l ? KeyValue.pair(l.verdict().origin(), l.verdict())
+                        : unexpected(v), Named.as(PerfectOrderProcessor.NAME + "-late-verdict"));
+        Set<String> sources = new TreeSet<>(deliverySources);
+        IntStream.range(0, deliveryPartitions).forEach(p -> sources.add(JoinProgress.source(PerfectOrderProcessor.NAME, p)));
+        windowed(builder, config, options, topics, repartition(observations, PerfectOrderWindows.NAME + "-by-region", 0),
+                new PerfectOrderWindows(), sources, late);
+        // Its own repartition: merged here, the join's task and the windows' task would become one sub-topology.
+        late.put(PerfectOrderProcessor.NAME, joinVerdicts);
     }
 
     /** An accepted event under the key {@code keyOf} gives it, a progress marker under its own key. */

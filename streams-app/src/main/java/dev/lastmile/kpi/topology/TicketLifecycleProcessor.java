@@ -61,7 +61,7 @@ final class TicketLifecycleProcessor implements Processor<String, Gated<TicketEv
             // At risk of being late (see LateCollector): name the families this event is sent to.
             record.headers().remove(RecordHeaderNames.LATE_FAMILIES);
             String families = Stream.of(step.fact().isPresent() ? SupportKpiWindows.NAME : null,
-                    isComplaint ? RouteComplaintWindows.NAME : null).filter(Objects::nonNull).collect(Collectors.joining(","));
+                    isComplaint ? RouteComplaintWindows.NAME : null, isComplaint ? PerfectOrderWindows.NAME : null).filter(Objects::nonNull).collect(Collectors.joining(","));
             if (!families.isEmpty()) {
                 RecordHeaderNames.add(record.headers(), RecordHeaderNames.LATE_FAMILIES, families);
             }

@@ -14,12 +14,15 @@ import java.time.Duration;
  * @param kpiUpdateInterval how often an open window emits an update; zero: finals only ({@code kpi.update.interval})
  * @param dedupRetention    how long an event id is remembered ({@code dedup.retention})
  * @param complaintLookback how far back a complaint looks for its delivery's route ({@code complaint.lookback})
+ * @param perfectOrderWindow how far from a delivery a complaint spoils a perfect order ({@code perfect.order.complaint.window})
  */
 record Timings(Duration windowGrace, Duration stallTimeout, Duration markerInterval, Duration commitInterval,
-               Duration kpiUpdateInterval, Duration dedupRetention, Duration complaintLookback) {
+               Duration kpiUpdateInterval, Duration dedupRetention, Duration complaintLookback,
+               Duration perfectOrderWindow) {
 
     static Timings of(PipelineConfig config) {
         return new Timings(config.windowGrace(), config.stallTimeout(), config.markerInterval(), config.commitInterval(),
-                config.kpiUpdateInterval(), config.dedupRetention(), config.complaintLookback());
+                config.kpiUpdateInterval(), config.dedupRetention(), config.complaintLookback(),
+                config.perfectOrderWindow());
     }
 }

@@ -30,7 +30,7 @@ class ConfigLoaderTest {
         assertThat(defaults.topics().kpi(KpiFamilies.DELIVERY)).isEqualTo("lastmile.kpi.delivery");
         assertThat(defaults.topics().outputs()).containsExactly("lastmile.dlq", "lastmile.late-events",
                 "lastmile.kpi.delivery", "lastmile.kpi.support", "lastmile.kpi.experience",
-                "lastmile.kpi.route-complaints", "lastmile.kpi.alerts");
+                "lastmile.kpi.route-complaints", "lastmile.kpi.perfect-order", "lastmile.kpi.alerts");
 
         PipelineConfig c = ConfigLoader.defaults()
                 .environment(Map.of("LASTMILE_TOPIC_KPI_ROUTE_COMPLAINTS", "env.routes"))

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.codec.PayloadFormatException;
 import dev.lastmile.kpi.codec.PayloadWriter;
+import dev.lastmile.kpi.kpi.PerfectOrderObservation;
 import dev.lastmile.kpi.kpi.RouteObservation;
 import dev.lastmile.kpi.kpi.SupportFact;
 import dev.lastmile.kpi.kpi.TicketLifecycle;
@@ -113,6 +114,20 @@ class InternalFormatsTest {
                 LateVerdict.VerdictSerde::decode);
         roundTrip("late-verdicts.pending", List.of(VERDICT, NULLS_VERDICT), LateCollector::encode,
                 LateCollector::decode);
+    }
+
+    @Test
+    void shouldWriteAndReadThePerfectOrderFormatsAsPinned() {
+        PerfectOrderObservation observation = new PerfectOrderObservation("west", T, 1, 1, 0);
+        PerfectOrderState.Candidates candidates = new PerfectOrderState.Candidates(List.of(
+                new PerfectOrderState.Candidate(T, "west"), new PerfectOrderState.Candidate(-1L, "é")));
+        PerfectOrderState.ComplaintTimes times = new PerfectOrderState.ComplaintTimes(List.of(T, 0L));
+        assertThat(hex(observation.encode())).isEqualTo(hex(current("perfect-order-observation")));
+        assertThat(hex(candidates.encode())).isEqualTo(hex(current("perfect-order-candidates")));
+        assertThat(hex(times.encode())).isEqualTo(hex(current("perfect-order-complaint-times")));
+        assertThat(PerfectOrderObservation.decode(current("perfect-order-observation"))).isEqualTo(observation);
+        assertThat(PerfectOrderState.Candidates.decode(current("perfect-order-candidates"))).isEqualTo(candidates);
+        assertThat(PerfectOrderState.ComplaintTimes.decode(current("perfect-order-complaint-times"))).isEqualTo(times);
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
 import dev.lastmile.kpi.avro.ExperienceKpi;
 import dev.lastmile.kpi.avro.KpiAlert;
+import dev.lastmile.kpi.avro.PerfectOrderKpi;
 import dev.lastmile.kpi.avro.RouteComplaintKpi;
 import dev.lastmile.kpi.avro.SupportKpi;
 import dev.lastmile.kpi.avro.SurveyKind;
@@ -56,6 +57,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, SupportKpi> supportKpis;
     final TestOutputTopic<String, ExperienceKpi> experienceKpis;
     final TestOutputTopic<String, RouteComplaintKpi> routeKpis;
+    final TestOutputTopic<String, PerfectOrderKpi> perfectOrderKpis;
     final TestOutputTopic<String, KpiAlert> alerts;
     final TestInputTopic<String, String> targets;
     final TestOutputTopic<byte[], byte[]> dlq;
@@ -102,6 +104,8 @@ final class TopologyHarness implements AutoCloseable {
                 topics.kpi(KpiFamilies.EXPERIENCE).valueSerde().deserializer());
         routeKpis = driver.createOutputTopic(topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).name(), Serdes.String().deserializer(),
                 topics.kpi(KpiFamilies.ROUTE_COMPLAINTS).valueSerde().deserializer());
+        perfectOrderKpis = driver.createOutputTopic(topics.kpi(KpiFamilies.PERFECT_ORDER).name(),
+                Serdes.String().deserializer(), topics.kpi(KpiFamilies.PERFECT_ORDER).valueSerde().deserializer());
         alerts = driver.createOutputTopic(topics.kpiAlerts().name(), Serdes.String().deserializer(),
                 topics.kpiAlerts().valueSerde().deserializer());
         targets = driver.createInputTopic(config.topics().kpiTargets(), Serdes.String().serializer(),

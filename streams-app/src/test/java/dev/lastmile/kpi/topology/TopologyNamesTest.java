@@ -44,6 +44,8 @@ class TopologyNamesTest {
                 "support-kpi-buckets", "support-kpi-progress", "support-kpi-alert-state",
                 "route-complaints-buckets", "route-complaints-progress",
                 "complaint-join-routes", "complaint-join-pending", "complaint-join-progress",
+                "perfect-order-join-candidates", "perfect-order-join-complaints", "perfect-order-join-progress",
+                "perfect-order-buckets", "perfect-order-progress",
                 "late-copies-pending", "kpi-targets");
 
         Set<String> repartitions = new TreeSet<>();
@@ -56,7 +58,8 @@ class TopologyNamesTest {
                 "support-kpi-by-region-repartition", "complaints-by-delivery-repartition",
                 "route-complaints-by-region-repartition", "delivery-kpi-late-verdicts-repartition",
                 "experience-kpi-late-verdicts-repartition", "support-kpi-late-verdicts-repartition",
-                "route-complaints-late-verdicts-repartition");
+                "route-complaints-late-verdicts-repartition", "perfect-order-by-region-repartition",
+                "perfect-order-late-verdicts-repartition", "perfect-order-join-late-verdicts-repartition");
     }
 
     @Test
@@ -77,6 +80,8 @@ class TopologyNamesTest {
                 Map.entry("5", "experience-kpi-by-region-repartition-source"),
                 Map.entry("6", "support-kpi-by-region-repartition-source"),
                 Map.entry("7", "route-complaints-by-region-repartition-source"),
-                Map.entry("8", "delivery-kpi-late-verdicts-repartition-source"));
+                // perfect-order came in before the late copies, which moved from 8 to 9 (README: Upgrading).
+                Map.entry("8", "perfect-order-by-region-repartition-source"),
+                Map.entry("9", "delivery-kpi-late-verdicts-repartition-source"));
     }
 }

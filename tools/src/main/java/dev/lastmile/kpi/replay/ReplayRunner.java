@@ -136,6 +136,7 @@ public final class ReplayRunner {
                 Map.entry("input.max.routes.per.region", Integer.toString(baseConfig.inputMaxRoutesPerRegion())),
                 Map.entry("ticket.state.retention", baseConfig.ticketRetention().toMillis() + "ms"),
                 Map.entry("complaint.lookback", baseConfig.complaintLookback().toMillis() + "ms"),
+                Map.entry("perfect.order.complaint.window", baseConfig.perfectOrderWindow().toMillis() + "ms"),
                 Map.entry("route.min.deliveries", Integer.toString(baseConfig.routeMinDeliveries())),
                 Map.entry("alert.min.samples", Integer.toString(baseConfig.alertMinSamples())),
                 Map.entry("watermark.stall.timeout", Durations.MAX.toDays() + "d"),
