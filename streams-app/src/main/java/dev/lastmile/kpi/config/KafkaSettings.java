@@ -1,5 +1,6 @@
 package dev.lastmile.kpi.config;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
@@ -44,17 +45,17 @@ final class KafkaSettings {
         try {
             StreamsConfig streams = new StreamsConfig(props);
             // Streams sets the byte-array serdes of its clients itself; the check has to name them.
-            Map<String, Object> producer = new java.util.HashMap<>(streams.getProducerConfigs("lastmile-check"));
+            Map<String, Object> producer = new HashMap<>(streams.getProducerConfigs("lastmile-check"));
             producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             new ProducerConfig(producer);
-            Map<String, Object> consumer = new java.util.HashMap<>(
+            Map<String, Object> consumer = new HashMap<>(
                     streams.getMainConsumerConfigs("lastmile-check", "lastmile-check", 0));
             consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             new ConsumerConfig(consumer);
             new AdminClientConfig(streams.getAdminConfigs("lastmile-check"));
-        } catch (org.apache.kafka.common.config.ConfigException e) {
+        } catch (org.apache.kafka.common.config.ConfigException e) { // Kafka's; ours is thrown below
             throw new ConfigException(describe(e.getMessage(), config.kafkaProperties(), originOf));
         }
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -35,9 +36,9 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
      * @param retention     time retention of the append-only outputs (DLQ, late events, alerts), broker time
      * @param allowDeletion output topics whose record-deleting config the operator accepts
      */
-    public record OutputTopicSettings(Duration retention, java.util.Set<String> allowDeletion) {
+    public record OutputTopicSettings(Duration retention, Set<String> allowDeletion) {
         public OutputTopicSettings {
-            allowDeletion = java.util.Set.copyOf(allowDeletion);
+            allowDeletion = Set.copyOf(allowDeletion);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.lastmile.kpi.avro.AlertState;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.KpiAlert;
 import dev.lastmile.kpi.avro.SupportKpi;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +89,8 @@ public final class AlertRules {
         }
         return Optional.of(KpiAlert.newBuilder().setKpi(o.kpi()).setRegion(o.region())
                 .setState(breach ? AlertState.FIRING : AlertState.RESOLVED).setValue(o.value()).setTarget(target)
-                .setWindowStart(java.time.Instant.ofEpochMilli(o.windowStart()))
-                .setWindowEnd(java.time.Instant.ofEpochMilli(o.windowEnd())).setSamples(o.samples()).build());
+                .setWindowStart(Instant.ofEpochMilli(o.windowStart()))
+                .setWindowEnd(Instant.ofEpochMilli(o.windowEnd())).setSamples(o.samples()).build());
     }
 
     /** The target of a KPI in a region: override for the region, then for the KPI, then the default. */

@@ -33,7 +33,7 @@ final class KpiGauges {
     private static final class Cell {
         private static final long HOUR_MS = 3_600_000L;
         private static final int KEEP = 48;
-        private final java.util.TreeMap<Long, Double> byEnd = new java.util.TreeMap<>();
+        private final TreeMap<Long, Double> byEnd = new TreeMap<>();
         private long newestStart = Long.MIN_VALUE;
         /** The exported gauge (null for the finals kept for summaries) and who set it last. */
         private Gauge gauge;

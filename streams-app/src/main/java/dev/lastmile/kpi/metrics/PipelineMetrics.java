@@ -3,6 +3,14 @@ package dev.lastmile.kpi.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The pipeline's own counters. Labels are low-cardinality only (topic, reason code, kpi); record
@@ -14,18 +22,18 @@ public final class PipelineMetrics {
     private final MeterRegistry registry;
     private final KpiGauges gauges;
     private final WatermarkMetrics watermarks;
-    private final java.util.Map<String, Counter> recordsIn = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, Firing> firing = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> recordsIn = new ConcurrentHashMap<>();
+    private final Map<String, Firing> firing = new ConcurrentHashMap<>();
 
     /** Target overrides from the kpi-targets topic: key {@code <kpi>} or {@code <kpi>:<region>}. */
-    private final java.util.Map<String, Double> targetOverrides = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Double> targetOverrides = new ConcurrentHashMap<>();
 
     /**
      * The reason codes the live gates send records to the DLQ with (replay's line-level codes
      * {@code invalid_utf8}, {@code not_json}, {@code invalid_field} never reach a topic). Each input
      * topic's {@code lastmile_dlq_records_total} series start at 0 for all of them.
      */
-    public static final java.util.List<String> DLQ_REASONS = java.util.List.of("too_large", "undecodable",
+    public static final List<String> DLQ_REASONS = List.of("too_large", "undecodable",
             "missing_field", "forbidden_character", "blank_field", "too_long", "reserved_route_id",
             "event_time_too_early", "future_event_time", "negative_cost", "cost_too_large", "missing_promised_by",
             "promised_by_out_of_range", "score_out_of_range", "too_many_reasons", "conflicting_duplicate",
@@ -33,7 +41,7 @@ public final class PipelineMetrics {
 
     /** One exported lastmile_alert_firing series (and its target), and the task (processor) that set it last. */
     private static final class Firing {
-        final java.util.concurrent.atomic.AtomicInteger value = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger value = new AtomicInteger();
         io.micrometer.core.instrument.Gauge gauge;
         io.micrometer.core.instrument.Gauge target;
         volatile Object owner;
@@ -91,17 +99,17 @@ public final class PipelineMetrics {
     }
 
     /** The Kafka Streams client's state, one-hot over every state (RUNNING 1 and the others 0 when healthy). */
-    private final java.util.concurrent.atomic.AtomicReference<String> streamsState =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<String> streamsState =
+            new AtomicReference<>();
 
     /**
      * Shows the Kafka Streams client's state on {@code lastmile_streams_client_state{state}} (Kafka's
      * own client "state" metric is a string, which no Prometheus binder exports). The series of every
      * state exist from the first call, so "not RUNNING" is a plain comparison with 0.
      */
-    public void streamsState(org.apache.kafka.streams.KafkaStreams.State state) {
+    public void streamsState(KafkaStreams.State state) {
         if (streamsState.getAndSet(state.name()) == null) {
-            for (org.apache.kafka.streams.KafkaStreams.State s : org.apache.kafka.streams.KafkaStreams.State.values()) {
+            for (KafkaStreams.State s : KafkaStreams.State.values()) {
                 io.micrometer.core.instrument.Gauge.builder("lastmile_streams_client_state", streamsState,
                                 r -> s.name().equals(r.get()) ? 1 : 0)
                         .description("1 for the Kafka Streams client's current state (CREATED, REBALANCING, RUNNING, "
@@ -147,12 +155,12 @@ public final class PipelineMetrics {
     }
 
     /** The latest value of a KPI gauge (e.g. lastmile_on_time_ratio) per region, for a summary line. */
-    public java.util.Map<String, Double> latest(String gauge, String window) {
+    public Map<String, Double> latest(String gauge, String window) {
         return gauges.byRegion(gauge, window, false);
     }
 
     /** The value of a KPI gauge in the latest closed (final) window per region. */
-    public java.util.Map<String, Double> latestFinal(String gauge, String window) {
+    public Map<String, Double> latestFinal(String gauge, String window) {
         return gauges.byRegion(gauge, window, true);
     }
 
@@ -207,7 +215,7 @@ public final class PipelineMetrics {
             if (f == null) {
                 f = new Firing();
                 f.gauge = io.micrometer.core.instrument.Gauge.builder("lastmile_alert_firing", f.value,
-                                java.util.concurrent.atomic.AtomicInteger::get)
+                                AtomicInteger::get)
                         .description("1 while the KPI's alert fires for the region, else 0")
                         .tag("kpi", kpi).tag("region", region).register(registry);
                 f.target = io.micrometer.core.instrument.Gauge.builder("lastmile_kpi_target", this,
@@ -237,12 +245,12 @@ public final class PipelineMetrics {
     }
 
     /** KPIs whose alert fires now, per region. */
-    public java.util.Map<String, java.util.List<String>> firingAlerts() {
-        java.util.Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
+    public Map<String, List<String>> firingAlerts() {
+        Map<String, List<String>> out = new TreeMap<>();
         firing.forEach((key, f) -> {
             if (f.value.get() == 1) {
                 int bar = key.indexOf('|');
-                out.computeIfAbsent(key.substring(bar + 1), r -> new java.util.ArrayList<>()).add(key.substring(0, bar));
+                out.computeIfAbsent(key.substring(bar + 1), r -> new ArrayList<>()).add(key.substring(0, bar));
             }
         });
         return out;

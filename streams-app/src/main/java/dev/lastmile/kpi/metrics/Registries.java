@@ -1,18 +1,20 @@
 package dev.lastmile.kpi.metrics;
 
 import io.micrometer.core.instrument.Meter;
-import java.util.Arrays;
-import java.util.Set;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The Prometheus registry of a running pipeline, with JVM and process metrics bound. */
 public final class Registries {
@@ -54,8 +56,8 @@ public final class Registries {
     /** Tags of Kafka Streams metrics below the client level. */
     private static final Set<String> BELOW_CLIENT = Set.of("thread.id", "task.id", "processor.node.id",
             "record.cache.id", "topic", "partition");
-    private static final java.util.regex.Pattern STREAM_THREAD_CONSUMER =
-            java.util.regex.Pattern.compile(".*-StreamThread-[0-9]+-consumer");
+    private static final Pattern STREAM_THREAD_CONSUMER =
+            Pattern.compile(".*-StreamThread-[0-9]+-consumer");
 
     /**
      * The Kafka metrics an operator uses, unless {@code metrics.kafka.detail} asks for all: Streams
@@ -67,7 +69,7 @@ public final class Registries {
      * record cache; producer, admin and restore consumer internals) is left out; JVM, process and
      * lastmile meters all pass.
      */
-    static MeterFilter leanKafka(java.util.Collection<String> inputTopics) {
+    static MeterFilter leanKafka(Collection<String> inputTopics) {
         Set<String> inputs = Set.copyOf(inputTopics);
         return new MeterFilter() {
             @Override
@@ -105,7 +107,7 @@ public final class Registries {
      * @param kafkaDetail every Kafka metric ({@code metrics.kafka.detail=true}) or the lean set
      * @param inputTopics the input topics whose partitions' consumer lag the lean set exports
      */
-    public static PrometheusMeterRegistry prometheus(boolean kafkaDetail, java.util.Collection<String> inputTopics) {
+    public static PrometheusMeterRegistry prometheus(boolean kafkaDetail, Collection<String> inputTopics) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().meterFilter(PROMETHEUS_CONVENTIONS);
         if (!kafkaDetail) {

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -166,12 +168,12 @@ public final class TopicSetup {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
-                        new java.util.HashMap<>();
+                Map<TopicPartition, OffsetSpec> latest =
+                        new HashMap<>();
                 for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS)
                         .values()) {
-                    d.partitions().forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(d.name(),
-                            p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(),
+                            p.partition()), OffsetSpec.latest()));
                 }
                 admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS); // answered only by ready leaders
                 return;
@@ -194,7 +196,7 @@ public final class TopicSetup {
 
     private static ConfigException unreachable(PipelineConfig config, Exception e) {
         // A denied request is not an unreachable cluster: say what was denied.
-        java.util.Optional<String> denied = AuthorizationFailure.explain(e);
+        Optional<String> denied = AuthorizationFailure.explain(e);
         if (denied.isPresent()) {
             return new ConfigException(denied.get());
         }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -262,7 +263,7 @@ final class WindowedKpiProcessor<E, A, OUT extends SpecificRecord> implements Pr
     private Map<String, A> groupsOf(String summary, long start, long end) {
         Map<String, A> groups = new TreeMap<>();
         try (KeyValueIterator<Bytes, A> it = buckets.prefixScan(summary + "|",
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+                new StringSerializer())) {
             while (it.hasNext()) {
                 KeyValue<Bytes, A> e = it.next();
                 BucketKey b = BucketKey.fromBytes(e.key);

@@ -8,6 +8,7 @@ import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
 import dev.lastmile.kpi.avro.DeliveryStatus;
 import dev.lastmile.kpi.avro.ExperienceKpi;
+import dev.lastmile.kpi.avro.PerfectOrderKpi;
 import dev.lastmile.kpi.avro.RouteComplaintKpi;
 import dev.lastmile.kpi.avro.SurveyKind;
 import dev.lastmile.kpi.avro.SurveyResponse;
@@ -61,6 +62,7 @@ class SimulatorPipelineIntegrationTest {
             events.addAll(simulator.drain());
 
             ExpectedDeliveryKpis expectedDeliveries = new ExpectedDeliveryKpis();
+            ExpectedPerfectOrders expectedPerfect = new ExpectedPerfectOrders();
             Map<String, long[]> expectedSurveys = new TreeMap<>(); // region|hour -> nps n, promoters, detractors, csat n
             java.util.Set<String> seenSurveys = new java.util.HashSet<>();
             long invalid = 0;
@@ -74,6 +76,9 @@ class SimulatorPipelineIntegrationTest {
                         invalid++;
                     } else if (e.event() instanceof DeliveryEvent d) {
                         expectedDeliveries.add(d);
+                        expectedPerfect.add(d);
+                    } else if (e.event() instanceof TicketEvent t) {
+                        expectedPerfect.add(t);
                     } else if (e.event() instanceof SurveyResponse s && seenSurveys.add(s.getEventId())) {
                         long t = s.getEventTime().toEpochMilli();
                         long[] c = expectedSurveys.computeIfAbsent(s.getRegion() + "|" + (t - Math.floorMod(t,
@@ -109,6 +114,8 @@ class SimulatorPipelineIntegrationTest {
             List<ConsumerRecord<String, DeliveryKpi>> deliveries;
             List<ConsumerRecord<String, ExperienceKpi>> experience;
             List<ConsumerRecord<String, RouteComplaintKpi>> routes;
+            List<ConsumerRecord<String, PerfectOrderKpi>> perfect;
+            Map<String, List<Long>> expectedPerfectHours = expectedPerfect.hourly();
             try (Pipeline pipeline = new Pipeline(env.config, env.options(3)).start()) {
                 int wanted = expectedDeliveries.windows.size();
                 deliveries = env.readUntil(env.topics.kpi(KpiFamilies.DELIVERY).name(), Serdes.String().deserializer(),
@@ -128,8 +135,17 @@ class SimulatorPipelineIntegrationTest {
                                 .map(ConsumerRecord::value).anyMatch(k -> k.getFinal$()
                                         && k.getLevel() == CorrelationLevel.REGION && k.getRegion().equals(region)
                                         && k.getWindowEnd().toEpochMilli() == lastEnd)), Duration.ofSeconds(120));
+                // Perfect-order windows close 24 h (of the tickets' event time) after the others.
+                perfect = env.readUntil(env.topics.kpi(KpiFamilies.PERFECT_ORDER).name(), Serdes.String().deserializer(),
+                        env.topics.kpi(KpiFamilies.PERFECT_ORDER).valueSerde().deserializer(),
+                        read -> ExpectedPerfectOrders.finals(read).size() >= expectedPerfectHours.size(),
+                        Duration.ofSeconds(120));
                 assertThat(pipeline.failure()).isNull();
             }
+            assertThat(ExpectedPerfectOrders.finals(perfect)).as("perfect orders: deliveries, on time, perfect")
+                    .isEqualTo(expectedPerfectHours);
+            assertThat(expectedPerfectHours.values().stream().mapToLong(c -> c.get(1) - c.get(2)).sum())
+                    .as("on-time deliveries spoiled by a complaint").isPositive();
 
             expectedDeliveries.assertMatches(deliveries);
 
