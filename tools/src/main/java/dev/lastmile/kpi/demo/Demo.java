@@ -195,8 +195,8 @@ public final class Demo implements AutoCloseable {
         out.println("  ground truth     route <region>-r01 runs late and draws complaints; "
                 + simulation.settings().dipRegion() + "'s on-time rate dips from simulated hour "
                 + simulation.settings().dipFrom().toHours() + " to " + simulation.settings().dipUntil().toHours());
-        out.println("  console          [time] of each summary line is simulated time (" + options.speedup()
-                + "x the wall clock)");
+        out.printf("  console          the [time] of each summary line is simulated time (%.0fx the wall clock)%n",
+                options.speedup());
     }
 
     /**

@@ -92,13 +92,19 @@ class AlertDeliveryIntegrationTest {
                     simulator.setDaemon(true);
                     simulator.start();
 
+                    long began = System.nanoTime();
                     List<JsonNode> firingInPrometheus = new ArrayList<>();
                     await("the operations pager gets the on-time alert of north as firing", () -> {
                         firingInPrometheus.addAll(prometheusFiring(prometheus));
                         return delivered(notifications, "firing");
                     });
                     assertThat(firingInPrometheus).as("Prometheus fired %s for north", ALERT).isNotEmpty();
+                    long firedAfter = System.nanoTime() - began;
                     await("the operations pager gets it as resolved", () -> delivered(notifications, "resolved"));
+                    System.out.printf("webhook: firing after %d s, resolved after %d s (simulated hour %.1f); "
+                            + "%d notifications%n", Duration.ofNanos(firedAfter).toSeconds(),
+                            Duration.ofNanos(System.nanoTime() - began).toSeconds(),
+                            (simulation.sentUpTo() - start.toEpochMilli()) / 3_600_000.0, notifications.size());
                     assertThat(pipeline.failure()).isNull();
                 }
             }
