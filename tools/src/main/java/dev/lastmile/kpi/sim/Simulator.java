@@ -37,11 +37,12 @@ public final class Simulator {
 
     /*
      * Shares of deliveries that fail, and that miss their promise: most routes, the chronic route,
-     * the other routes of the dip region in the dip. A failure counts against the on-time rate too. With
-     * 8 routes a region is ~0.35% not on time; at the default 60 deliveries an hour, and in hours of
-     * only 20 (the fewest the alerts judge), a breach of the 0.93 target (5 of 60, 2 of 20) is then
-     * about a 1-in-100,000 hour, while the chronic route is ~20 times as late as the others (the
-     * correlation's hotspot). Before, at ~3.7%, 60-delivery hours breached about one in ten.
+     * the other routes of the dip region in the dip. A failure counts against the on-time rate too.
+     * With 8 routes a region is ~0.33% not on time (measured 0.34-0.44%). At the default 60
+     * deliveries an hour (Poisson) an hour then breaches the 0.93 target (5 of 60 not on time, 2 of
+     * 20, the fewest the alerts judge) about once in 60,000 region-hours: one false page in ~200
+     * 72-hour, 4-region histories. At the old ~3.7% it was one hour in ten. The chronic route stays
+     * ~30 times as late as the others, the correlation's hotspot.
      */
     static final double FAILED_SHARE = 0.0002;
     static final double CHRONIC_FAILED_SHARE = 0.003;
@@ -176,8 +177,9 @@ public final class Simulator {
             schedule(ticket(id, deliveryId, region, category, channel, TicketEventType.AGENT_REPLY, t, agent()), false);
         }
         // Customer replies and escalations before the resolution (each breaks first-contact
-        // resolution) are rare: an hour judged on 20 resolved tickets stays above the 0.82 target
-        // (4 such tickets would breach it; about 1 in 20,000 hours at ~1% of tickets).
+        // resolution) are rare (~1.1% of tickets, was ~12%): an hour judged on 20 resolved tickets
+        // would breach the 0.82 target with 4 of them. At the demo's ~17 resolved tickets an hour
+        // that is about one region-hour in 80,000 (it was one in 20).
         if (random.nextDouble() < 0.006) {
             t += (10 + random.nextInt(51)) * MIN;
             schedule(ticket(id, deliveryId, region, category, channel, TicketEventType.CUSTOMER_REPLY, t, null), false);
