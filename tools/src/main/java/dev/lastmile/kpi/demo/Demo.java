@@ -193,7 +193,10 @@ public final class Demo implements AutoCloseable {
                     + "arrived sent now)%n", resumed.clock(), resumed.eventsFound(), resumed.eventsResent());
         }
         out.println("  ground truth     route <region>-r01 runs late and draws complaints; "
-                + simulation.settings().dipRegion() + "'s on-time rate dips from simulated hour 6 to 9");
+                + simulation.settings().dipRegion() + "'s on-time rate dips from simulated hour "
+                + simulation.settings().dipFrom().toHours() + " to " + simulation.settings().dipUntil().toHours());
+        out.printf("  console          the [time] of each summary line is simulated time (%.0fx the wall clock)%n",
+                options.speedup());
     }
 
     /**
@@ -203,7 +206,7 @@ public final class Demo implements AutoCloseable {
     void printSummary() {
         try {
             Instant simulatedNow = Instant.ofEpochMilli(simulation.simulatedTime(System.currentTimeMillis()));
-            out.printf("[%s] pipeline %s, %,d events sent, %.0f in DLQ, %.0f late%n",
+            out.printf("[simulated time %s] pipeline %s, %,d events sent, %.0f in DLQ, %.0f late%n",
                     simulatedNow.truncatedTo(ChronoUnit.MINUTES), pipeline.state(), simulation.sent(),
                     total("lastmile.dlq.records"), total("lastmile.late.records"));
             Map<String, Double> onTimeHour = metrics.latestFinal("lastmile_on_time_ratio", "hourly");

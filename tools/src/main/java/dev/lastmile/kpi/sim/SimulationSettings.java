@@ -19,6 +19,13 @@ public record SimulationSettings(long seed, Instant start, List<String> regions,
                                  Duration dipFrom, Duration dipUntil) {
 
     public static final List<String> DEFAULT_REGIONS = List.of("north", "south", "east", "west");
+    /** The dip: deliveries that end from this hour of simulated time (after the start) ... */
+    public static final int DEFAULT_DIP_FROM_HOUR = 6;
+    /** ... until this one: the hourly windows starting at hours 6, 7 and 8 breach, the one at 9 does not. */
+    public static final int DEFAULT_DIP_UNTIL_HOUR = 9;
+    /** How README, banner and help say it (SimulatorAlertBaselineTest holds the README to it). */
+    public static final String DEFAULT_DIP_HOURS = "from simulated hour " + DEFAULT_DIP_FROM_HOUR + " to "
+            + DEFAULT_DIP_UNTIL_HOUR;
 
     public SimulationSettings {
         regions = List.copyOf(regions);
@@ -29,7 +36,8 @@ public record SimulationSettings(long seed, Instant start, List<String> regions,
 
     public static SimulationSettings defaults(long seed, Instant start) {
         return new SimulationSettings(seed, start, DEFAULT_REGIONS, 8, 2, 60, 0.02, Duration.ofMinutes(5), 0.01,
-                0.002, DEFAULT_REGIONS.get(0), Duration.ofHours(6), Duration.ofHours(9));
+                0.002, DEFAULT_REGIONS.get(0), Duration.ofHours(DEFAULT_DIP_FROM_HOUR),
+                Duration.ofHours(DEFAULT_DIP_UNTIL_HOUR));
     }
 
     public SimulationSettings withRegions(List<String> newRegions) {

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
         description = {"Generate realistic events with known problems (file or Kafka).",
             "Delivery, ticket and survey events with built-in ground truth:",
             "into a JSON Lines history (--output), or live into the input topics of a cluster (the --config/--set settings)."},
-        footer = {"", "Ground truth: route <region>-r01 is late ~20%% of the time (others <1%%) and draws complaints; the first "
-            + "region's on-time rate dips below target from hour 6 to 9 of simulated time."})
+        footer = {"", "Ground truth: route <region>-r01 is late ~2%% of the time (others 0.05%%) and draws complaints; the first "
+            + "region's on-time rate dips below target " + SimulationSettings.DEFAULT_DIP_HOURS + "."})
 final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write a JSON Lines history here instead of to Kafka.")

@@ -179,25 +179,7 @@ class PrometheusRuleMetricsIntegrationTest {
      * alert of the region the pipeline judged FIRING goes off (pending: its for: is 1m).
      */
     private static void rulesLoadAndTheOnTimeAlertGoesOffOnARealPrometheus(Path tmp, int appPort) throws Exception {
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        StringBuilder config = new StringBuilder("global: {scrape_interval: 1s, evaluation_interval: 1s}\nrule_files:\n");
-        DeployFiles.ruleFiles().forEach(f -> config.append("  - ").append(f.toAbsolutePath().normalize()).append('\n'));
-        config.append("scrape_configs:\n  - job_name: lastmile-kpi\n    static_configs:\n      - targets: [\"127.0.0.1:")
-                .append(appPort).append("\"]\n");
-        Path file = tmp.resolve("prometheus.yml");
-        Files.writeString(file, config);
-        Process prometheus;
-        try {
-            prometheus = new ProcessBuilder("prometheus", "--config.file=" + file, "--storage.tsdb.path=" + tmp.resolve("tsdb"),
-                    "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
-        } catch (java.io.IOException e) {
-            throw new AssertionError("prometheus is not installed: run scripts/install-test-tools.sh", e);
-        }
-        try {
+        try (MonitoringProcess prometheus = MonitoringProcess.prometheus(tmp, appPort, DeployFiles.ruleFiles(), 0)) {
             ObjectMapper json = new ObjectMapper();
             HttpClient http = HttpClient.newHttpClient();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -206,15 +188,10 @@ class PrometheusRuleMetricsIntegrationTest {
             boolean done = false;
             while (!done && System.nanoTime() < deadline) {
                 Thread.sleep(500);
-                try {
-                    rules = json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                            + "/api/v1/rules")).build(), HttpResponse.BodyHandlers.ofString()).body());
-                    alerts = json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                            + "/api/v1/alerts")).build(), HttpResponse.BodyHandlers.ofString()).body());
-                } catch (java.net.ConnectException notYet) {
-                    continue;
-                }
-                done = alerts.toString().contains("\"alertname\":\"LastmileOnTimeRateBelowTarget\"")
+                rules = prometheus.get("/api/v1/rules");
+                alerts = prometheus.get("/api/v1/alerts");
+                done = rules != null && alerts != null
+                        && alerts.toString().contains("\"alertname\":\"LastmileOnTimeRateBelowTarget\"")
                         && rules.path("data").path("groups").size() == 3;
             }
             assertThat(done).as("Prometheus loaded the rules and the on-time alert went off: %s %s", rules, alerts)
@@ -233,10 +210,7 @@ class PrometheusRuleMetricsIntegrationTest {
             assertThat(count).isEqualTo(DeployFiles.rules().size());
             assertThat(unhealthy).as("rules whose evaluation failed").isEmpty();
             assertThat(alerts.toString()).contains("\"region\":\"north\"");
-            everyDashboardQueryReturnsData(json, http, "http://127.0.0.1:" + port);
-        } finally {
-            prometheus.destroy();
-            prometheus.waitFor();
+            everyDashboardQueryReturnsData(json, http, prometheus.url);
         }
     }
 
