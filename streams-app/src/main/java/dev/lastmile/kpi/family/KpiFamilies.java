@@ -44,7 +44,17 @@ public final class KpiFamilies {
                     minutesAsSeconds("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", SupportKpi::getAvgFirstResponseMinutes),
                     count("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", SupportKpi::getResolved),
                     count("lastmile_tickets_opened", "OPENED ticket events in the window", SupportKpi::getOpened),
-                    count("lastmile_tickets_reopened", "REOPENED ticket events in the window", SupportKpi::getReopened))));
+                    count("lastmile_tickets_reopened", "REOPENED ticket events in the window", SupportKpi::getReopened))))
+            // Per ticket category (7 values), rolling 24 h only: an hour per category is mostly too few tickets.
+            .withGauges(new KpiGaugeSet<>("support", k -> k.getCategory() != null && k.getWindow() == WindowKind.ROLLING_24H,
+                    k -> new KpiGaugeSet.Window(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$(),
+                            java.util.Map.of("category", k.getCategory().name())), List.of(
+                    gauge("lastmile_by_category_first_contact_resolution_ratio", "First-contact resolution per ticket category", SupportKpi::getFirstContactResolutionRate),
+                    gauge("lastmile_by_category_escalation_ratio", "Escalation rate per ticket category", SupportKpi::getEscalationRate),
+                    gauge("lastmile_by_category_repeat_contact_ratio", "Repeat-contact rate per ticket category", SupportKpi::getRepeatContactRate),
+                    minutesAsSeconds("lastmile_by_category_resolution_time_seconds", "Mean time from OPENED to first RESOLVED per ticket category", SupportKpi::getAvgResolutionMinutes),
+                    minutesAsSeconds("lastmile_by_category_first_response_time_seconds", "Mean time from OPENED to first agent reply per ticket category", SupportKpi::getAvgFirstResponseMinutes),
+                    count("lastmile_by_category_tickets_resolved", "Tickets first resolved in the window per ticket category", SupportKpi::getResolved))));
 
     public static final KpiFamily<ExperienceKpi> EXPERIENCE = KpiFamily.<ExperienceKpi>of("experience-kpi",
                     "topic.kpi.experience", "lastmile.kpi.experience", "Output: experience KPIs.",

@@ -108,7 +108,7 @@ class GrafanaDashboardsTest {
     @Test
     void shouldFilterEveryPerRegionSeriesByTheRegionVariableAndReadOnlyDefinedRecordingRules() {
         Set<String> perRegion = new HashSet<>(List.of("lastmile_alert_firing", "lastmile_kpi_target"));
-        KpiFamilies.ALL.forEach(f -> f.gauges().ifPresent(set -> set.gauges().forEach(g -> {
+        KpiFamilies.ALL.forEach(f -> f.gauges().forEach(set -> set.gauges().forEach(g -> {
             perRegion.add(g.name());
             perRegion.add("lastmile_closed_hour_" + g.name().substring("lastmile_".length()));
         })));
