@@ -89,6 +89,19 @@ class GrafanaDashboardsTest {
             }
             d.path("templating").path("list").forEach(v -> assertThat(v.path("datasource").path("uid").asText())
                     .as("%s variable %s", file, v.path("name")).isEqualTo(uid));
+            // Every $variable a query uses is defined (PrometheusRuleMetricsIntegrationTest fills region and category).
+            Set<String> defined = new HashSet<>();
+            d.path("templating").path("list").forEach(v -> defined.add(v.path("name").asText()));
+            assertThat(defined).as("%s variables", file).isSubsetOf("region", "category");
+            for (JsonNode p : DeployFiles.panels(d)) {
+                p.path("targets").forEach(t -> {
+                    Matcher m = Pattern.compile("\\$(\\w+)").matcher(t.path("expr").asText());
+                    while (m.find()) {
+                        assertThat(defined).as("%s %s: $%s", file.getFileName(), p.path("title"), m.group(1))
+                                .contains(m.group(1));
+                    }
+                });
+            }
         }
     }
 
