@@ -190,6 +190,44 @@ class GrafanaDashboardsTest {
         assertThat(checked).as("time series of ratios or durations").isGreaterThan(10);
     }
 
+    /**
+     * The README's "which panel answers which question" table names real panels: each italic name
+     * after "dashboard →" begins the title of a panel of that dashboard.
+     */
+    @Test
+    void shouldNameRealPanelsInTheReadmesQuestionTable() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("**Which panel answers which question**");
+        assertThat(start).isPositive();
+        List<String> rows = readme.substring(start).lines().skip(1).dropWhile(String::isBlank)
+                .takeWhile(l -> l.startsWith("|")).skip(2).toList();
+        assertThat(rows).hasSizeGreaterThan(8);
+        Pattern part = Pattern.compile("([a-z][a-z -]*?) → (.*?)(?=(?:[;,] )?[a-z][a-z -]*? → |$)");
+        Pattern italic = Pattern.compile("\\*([^*]+)\\*");
+        int named = 0;
+        for (String row : rows) {
+            String answer = row.split("\\|")[2].trim();
+            Matcher m = part.matcher(answer);
+            boolean any = false;
+            while (m.find()) {
+                any = true;
+                Path file = DeployFiles.DASHBOARDS.resolve(m.group(1).trim().replace(' ', '-') + ".json");
+                assertThat(file).as("%s: dashboard %s", row, m.group(1)).exists();
+                List<String> titles = DeployFiles.panels(dashboard(file)).stream().map(p -> p.path("title").asText())
+                        .toList();
+                Matcher i = italic.matcher(m.group(2));
+                while (i.find()) {
+                    String name = i.group(1).replace("…", "").trim();
+                    named++;
+                    assertThat(titles).as("%s: a panel of %s titled %s...", row, file.getFileName(), name)
+                            .anySatisfy(t -> assertThat(t).startsWith(name));
+                }
+            }
+            assertThat(any).as("%s names a dashboard", row).isTrue();
+        }
+        assertThat(named).isGreaterThan(20);
+    }
+
     @Test
     void shouldProvisionTheDirectoryDockerComposeMounts() {
         JsonNode provider = DeployFiles.yaml(GRAFANA.resolve("provisioning").resolve("dashboards").resolve("lastmile.yml"));
