@@ -17,7 +17,8 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * One gauge per KPI, region and window kind, showing the current window: the hour of the newest
  * data, or the rolling 24 h ending with that hour (open windows' updates included). A value the
- * contract leaves null (a zero denominator) shows as NaN. Labels: region and window, plus a bounded breakdown label where a gauge set names one (the ticket category).
+ * contract leaves null (a zero denominator) shows as NaN. Labels: region and window, plus a bounded
+ * breakdown label where a gauge set names one (the ticket category).
  *
  * <p>Beside them, per KPI and region, the last closed hour: {@code lastmile_closed_hour_<kpi>} is
  * the value of the newest final hourly record (what the alert logic judges and the console prints
