@@ -103,7 +103,7 @@ class PrometheusRuleMetricsIntegrationTest {
             assertThat(used).as("metric names the rules read").hasSizeGreaterThan(10);
             assertThat(exported).as("names the running pipeline exports").containsAll(used);
             // The lag rule selects the stream threads' consumers by client id.
-            assertThat(Pattern.compile("(?m)^kafka_consumer_fetch_manager_records_lag_max\\{client_id=\"[^\"]+"
+            assertThat(Pattern.compile("(?m)^kafka_consumer_fetch_manager_records_lag\\{client_id=\"[^\"]+"
                     + "-StreamThread-[0-9]+-consumer\"").matcher(scrape).find()).isTrue();
 
             leanByDefault(scrape, env.config.topics().inputs(), 3);
