@@ -32,20 +32,31 @@ public final class KpiFamilies {
                     gauge("lastmile_cost_per_successful_delivery_cents", "Cost per DELIVERED delivery, cents", DeliveryKpi::getCostPerSuccessfulDeliveryCents),
                     count("lastmile_deliveries", "Terminal deliveries in the window (sample size of the delivery KPIs)", DeliveryKpi::getDeliveries))));
 
+    /** The support KPIs of resolved tickets and their sample size: per region, and per region and ticket category. */
+    private static final List<KpiGaugeSet.Gauge<SupportKpi>> SUPPORT_RESOLUTION = List.of(
+            gauge("lastmile_first_contact_resolution_ratio", "Resolved tickets with no customer reply or escalation before resolution", SupportKpi::getFirstContactResolutionRate),
+            gauge("lastmile_escalation_ratio", "Resolved tickets escalated before resolution", SupportKpi::getEscalationRate),
+            gauge("lastmile_repeat_contact_ratio", "Resolved tickets with a customer reply before resolution", SupportKpi::getRepeatContactRate),
+            minutesAsSeconds("lastmile_resolution_time_seconds", "Mean time from OPENED to first RESOLVED", SupportKpi::getAvgResolutionMinutes),
+            minutesAsSeconds("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", SupportKpi::getAvgFirstResponseMinutes),
+            count("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", SupportKpi::getResolved));
+
     public static final KpiFamily<SupportKpi> SUPPORT = KpiFamily.<SupportKpi>of("support-kpi",
                     "topic.kpi.support", "lastmile.kpi.support", "Output: support KPIs.", SupportKpi.getClassSchema())
             .withAlerts(k -> k.getFinal$() && k.getWindow() == WindowKind.HOURLY && k.getCategory() == null
                     ? AlertRules.of(k) : List.of())
             .withGauges(new KpiGaugeSet<>("support", k -> k.getCategory() == null,
-                    k -> new KpiGaugeSet.Window(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$()), List.of(
-                    gauge("lastmile_first_contact_resolution_ratio", "Resolved tickets with no customer reply or escalation before resolution", SupportKpi::getFirstContactResolutionRate),
-                    gauge("lastmile_escalation_ratio", "Resolved tickets escalated before resolution", SupportKpi::getEscalationRate),
-                    gauge("lastmile_repeat_contact_ratio", "Resolved tickets with a customer reply before resolution", SupportKpi::getRepeatContactRate),
-                    minutesAsSeconds("lastmile_resolution_time_seconds", "Mean time from OPENED to first RESOLVED", SupportKpi::getAvgResolutionMinutes),
-                    minutesAsSeconds("lastmile_first_response_time_seconds", "Mean time from OPENED to first agent reply", SupportKpi::getAvgFirstResponseMinutes),
-                    count("lastmile_tickets_resolved", "Tickets first resolved in the window (sample size of the resolution KPIs)", SupportKpi::getResolved),
+                    k -> new KpiGaugeSet.Window(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$()),
+                    java.util.stream.Stream.concat(SUPPORT_RESOLUTION.stream(), java.util.stream.Stream.of(
                     count("lastmile_tickets_opened", "OPENED ticket events in the window", SupportKpi::getOpened),
-                    count("lastmile_tickets_reopened", "REOPENED ticket events in the window", SupportKpi::getReopened))));
+                    count("lastmile_tickets_reopened", "REOPENED ticket events in the window", SupportKpi::getReopened))).toList()))
+            // Per ticket category (7 values), rolling 24 h only: an hour per category is mostly too few tickets.
+            .withGauges(new KpiGaugeSet<>("support", k -> k.getCategory() != null && k.getWindow() == WindowKind.ROLLING_24H,
+                    k -> new KpiGaugeSet.Window(k.getRegion(), k.getWindow(), k.getWindowStart(), k.getFinal$(),
+                            java.util.Map.of("category", k.getCategory().name())),
+                    SUPPORT_RESOLUTION.stream().map(g -> new KpiGaugeSet.Gauge<>(
+                            "lastmile_by_category_" + g.name().substring("lastmile_".length()),
+                            g.help() + ", per ticket category", g.value())).toList()));
 
     public static final KpiFamily<ExperienceKpi> EXPERIENCE = KpiFamily.<ExperienceKpi>of("experience-kpi",
                     "topic.kpi.experience", "lastmile.kpi.experience", "Output: experience KPIs.",

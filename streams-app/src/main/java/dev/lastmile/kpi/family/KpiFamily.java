@@ -19,17 +19,22 @@ import org.apache.avro.specific.SpecificRecord;
  * @param description  the setting's line in the README's configuration table
  * @param schema       Avro schema of the output records (keyed by a string naming the window, see KpiKeys)
  * @param alerts       what a KPI record says to the alert rules; empty for a family without alerts
- * @param gauges       the family's per-region gauges on /metrics; empty for none
+ * @param gauges       the family's gauge sets on /metrics (per region; a further one may break a region down,
+ *                     e.g. support by ticket category); empty for none
  * @param <V>          the output record
  */
 public record KpiFamily<V extends SpecificRecord>(String name, String topicSetting, String defaultTopic,
                                                   String description, Schema schema,
                                                   Optional<Function<V, List<AlertRules.Observation>>> alerts,
-                                                  Optional<KpiGaugeSet<V>> gauges) {
+                                                  List<KpiGaugeSet<V>> gauges) {
+
+    public KpiFamily {
+        gauges = List.copyOf(gauges);
+    }
 
     public static <V extends SpecificRecord> KpiFamily<V> of(String name, String topicSetting, String defaultTopic,
                                                              String description, Schema schema) {
-        return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, Optional.empty(), Optional.empty());
+        return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, Optional.empty(), List.of());
     }
 
     /** The same family, with its final KPIs checked against alert targets. */
@@ -37,8 +42,10 @@ public record KpiFamily<V extends SpecificRecord>(String name, String topicSetti
         return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, Optional.of(observations), gauges);
     }
 
-    /** The same family, shown on per-region gauges. */
+    /** The same family, shown on one more set of gauges. */
     public KpiFamily<V> withGauges(KpiGaugeSet<V> set) {
-        return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, alerts, Optional.of(set));
+        List<KpiGaugeSet<V>> sets = new java.util.ArrayList<>(gauges);
+        sets.add(set);
+        return new KpiFamily<>(name, topicSetting, defaultTopic, description, schema, alerts, sets);
     }
 }

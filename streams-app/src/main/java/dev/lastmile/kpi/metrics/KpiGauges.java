@@ -17,7 +17,8 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * One gauge per KPI, region and window kind, showing the current window: the hour of the newest
  * data, or the rolling 24 h ending with that hour (open windows' updates included). A value the
- * contract leaves null (a zero denominator) shows as NaN. Labels: region and window only.
+ * contract leaves null (a zero denominator) shows as NaN. Labels: region and window, plus a bounded
+ * breakdown label where a gauge set names one (the ticket category).
  *
  * <p>Beside them, per KPI and region, the last closed hour: {@code lastmile_closed_hour_<kpi>} is
  * the value of the newest final hourly record (what the alert logic judges and the console prints
@@ -76,29 +77,33 @@ final class KpiGauges {
         private final String window;
         private final long start;
         private final boolean isFinal;
+        private final Map<String, String> labels;
 
-        Series(String family, String region, WindowKind kind, Instant start, boolean isFinal) {
+        Series(String family, KpiGaugeSet.Window w) {
             this.family = family;
-            this.region = region;
-            this.window = kind.name().toLowerCase(Locale.ROOT);
-            this.start = start.toEpochMilli();
-            this.isFinal = isFinal;
+            this.region = w.region();
+            this.window = w.kind().name().toLowerCase(Locale.ROOT);
+            this.start = w.start().toEpochMilli();
+            this.isFinal = w.isFinal();
+            this.labels = new TreeMap<>(w.labels());
         }
 
         void set(String name, String help, Double value, Object owner) {
             long end = start + (window.equals("hourly") ? Cell.HOUR_MS : 24 * Cell.HOUR_MS);
-            String key = name + "|" + window + "|" + region;
+            String key = name + "|" + window + "|" + region + (labels.isEmpty() ? "" : "|" + labels);
             Cell cell = cells.compute(key, (k, c) -> {
                 if (c == null) {
                     c = new Cell();
-                    c.gauge = Gauge.builder(name, c, Cell::current).description(help).tag("region", region)
-                            .tag("window", window).register(registry);
+                    Gauge.Builder<Cell> b = Gauge.builder(name, c, Cell::current).description(help).tag("region", region)
+                            .tag("window", window);
+                    labels.forEach(b::tag);
+                    c.gauge = b.register(registry);
                 }
                 c.owner = owner; // the newest writer owns the series (a task that moved here)
                 return c;
             });
             cell.update(start, end, value);
-            if (isFinal) {
+            if (isFinal && labels.isEmpty()) { // closed-hour gauges per region only
                 boolean closedHour = window.equals("hourly");
                 finals.compute(key, (k, f) -> {
                     if (f == null) {
@@ -153,7 +158,7 @@ final class KpiGauges {
         }
         for (KpiFamily<?> family : KpiFamilies.ALL) {
             if (family.schema().equals(kpi.getSchema())) {
-                family.gauges().ifPresent(set -> observe(set, kpi, owner));
+                family.gauges().forEach(set -> observe(set, kpi, owner));
                 return;
             }
         }
@@ -165,8 +170,7 @@ final class KpiGauges {
         if (!set.shown().test(kpi)) {
             return;
         }
-        KpiGaugeSet.Window w = set.window().apply(kpi);
-        Series s = new Series(set.label(), w.region(), w.kind(), w.start(), w.isFinal());
+        Series s = new Series(set.label(), set.window().apply(kpi));
         for (KpiGaugeSet.Gauge<V> g : set.gauges()) {
             s.set(g.name(), g.help(), g.value().apply(kpi), owner);
         }

@@ -3,6 +3,8 @@ package dev.lastmile.kpi.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lastmile.kpi.avro.DeliveryKpi;
+import dev.lastmile.kpi.avro.SupportKpi;
+import dev.lastmile.kpi.avro.TicketCategory;
 import dev.lastmile.kpi.avro.WindowKind;
 import dev.lastmile.kpi.kpi.DeliveryCounts;
 import dev.lastmile.kpi.kpi.DeliveryKpis;
@@ -41,6 +43,50 @@ class PipelineMetricsTest {
         }
         assertThat(gauge(m, "rolling_24h")).isEqualTo(0.77);           // start 09:00 - 23 h: i = 23
         assertThat(m.latest("lastmile_on_time_ratio", "rolling_24h")).containsEntry("north", 0.77);
+    }
+
+    private static SupportKpi support(TicketCategory category, WindowKind window, long start, boolean isFinal,
+                                      double fcr) {
+        return SupportKpi.newBuilder().setRegion("north").setCategory(category).setWindow(window)
+                .setWindowStart(Instant.ofEpochMilli(start))
+                .setWindowEnd(Instant.ofEpochMilli(start + (window == WindowKind.HOURLY ? HOUR : 24 * HOUR)))
+                .setFinal$(isFinal).setOpened(5).setReopened(0).setResolved(4).setAvgResolutionMinutes(30.0)
+                .setAvgFirstResponseMinutes(2.0).setFirstContactResolutionRate(fcr).setEscalationRate(0.25)
+                .setRepeatContactRate(0.0).build();
+    }
+
+    @Test
+    void shouldShowSupportPerCategoryOverTheRolling24HoursOnlyBesideTheRegionLevelGauges() {
+        PipelineMetrics m = PipelineMetrics.inMemory();
+        Object task = new Object();
+        m.kpi(support(null, WindowKind.HOURLY, T0, true, 0.5), task);                       // region level
+        m.kpi(support(TicketCategory.BILLING, WindowKind.HOURLY, T0, true, 0.75), task);    // no hourly per category
+        // The rolling window shown is the one ending with the newest hour (08:00-09:00), as for the region.
+        m.kpi(support(TicketCategory.BILLING, WindowKind.ROLLING_24H, T0, false, 0.1), task);
+        m.kpi(support(TicketCategory.BILLING, WindowKind.ROLLING_24H, T0 - 23 * HOUR, false, 0.8), task);
+        m.kpi(support(TicketCategory.DAMAGED, WindowKind.ROLLING_24H, T0 - 23 * HOUR, true, 0.6), task);
+        m.kpi(support(TicketCategory.DAMAGED, WindowKind.ROLLING_24H, T0, true, 0.2), task);
+
+        var registry = m.registry();
+        assertThat(registry.get("lastmile_first_contact_resolution_ratio").tag("window", "hourly").gauge().value())
+                .isEqualTo(0.5);
+        assertThat(registry.find("lastmile_first_contact_resolution_ratio").tagKeys("category").gauges()).isEmpty();
+        assertThat(registry.get("lastmile_by_category_first_contact_resolution_ratio").tag("region", "north")
+                .tag("window", "rolling_24h").tag("category", "BILLING").gauge().value()).isEqualTo(0.8);
+        assertThat(registry.get("lastmile_by_category_first_contact_resolution_ratio").tag("category", "DAMAGED")
+                .gauge().value()).isEqualTo(0.6);
+        assertThat(registry.find("lastmile_by_category_first_contact_resolution_ratio").gauges()).hasSize(2);
+        assertThat(registry.get("lastmile_by_category_resolution_time_seconds").tag("category", "BILLING").gauge().value())
+                .isEqualTo(1800.0);
+        assertThat(registry.get("lastmile_by_category_tickets_resolved").tag("category", "BILLING").gauge().value())
+                .isEqualTo(4.0);
+        // The closed-hour gauges stay per region; the region's closed hour is not a category's.
+        assertThat(registry.get("lastmile_closed_hour_first_contact_resolution_ratio").gauge().value()).isEqualTo(0.5);
+        assertThat(registry.find("lastmile_closed_hour_by_category_first_contact_resolution_ratio").gauges()).isEmpty();
+        assertThat(m.latestFinal("lastmile_first_contact_resolution_ratio", "hourly")).containsOnlyKeys("north");
+
+        m.retireKpis(task);
+        assertThat(registry.find("lastmile_by_category_first_contact_resolution_ratio").gauges()).isEmpty();
     }
 
     @Test

@@ -1,14 +1,18 @@
 package dev.lastmile.kpi.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,6 +97,27 @@ final class MonitoringProcess implements AutoCloseable {
         } catch (ConnectException notYet) {
             return null;
         }
+    }
+
+    /** An instant query's answer (asserted to parse and succeed); null while Prometheus does not listen yet. */
+    JsonNode query(String promql) throws IOException, InterruptedException {
+        JsonNode answer = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        if (answer != null) {
+            assertThat(answer.path("status").asText()).as("%s: %s", promql, answer).isEqualTo("success");
+        }
+        return answer;
+    }
+
+    /** Polls (at most 60 s) until the query returns a series. */
+    void await(String promql) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode answer;
+        do {
+            Thread.sleep(250);
+            answer = query(promql);
+        } while ((answer == null || answer.path("data").path("result").isEmpty()) && System.nanoTime() < deadline);
+        assertThat(answer).as("Prometheus answers %s", promql).isNotNull();
+        assertThat(answer.path("data").path("result")).as("%s: %s", promql, answer).isNotEmpty();
     }
 
     @Override
