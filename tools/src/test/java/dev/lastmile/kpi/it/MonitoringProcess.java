@@ -89,14 +89,19 @@ final class MonitoringProcess implements AutoCloseable {
         return URI.create(url).getPort();
     }
 
-    /** The JSON answer to a GET of {@code path}, or null while the process does not listen yet. */
+    /**
+     * The JSON answer to a GET of {@code path}, or null while the process is not ready: not listening yet, or
+     * answering 503 "Service Unavailable" in plain text while Prometheus opens its TSDB.
+     */
     JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response;
         try {
-            return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            response = HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException notYet) {
             return null;
         }
+        return response.statusCode() == 503 ? null : JSON.readTree(response.body());
     }
 
     /** An instant query's answer (asserted to parse and succeed); null while Prometheus does not listen yet. */
