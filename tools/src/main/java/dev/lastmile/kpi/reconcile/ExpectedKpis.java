@@ -27,12 +27,31 @@ final class ExpectedKpis {
     /** Record key -> field -> expected value (Long, Double, String, Map, List or null). */
     static Map<RecordKey, Map<String, Object>> of(HistoryEvents history, Settings settings) {
         Map<RecordKey, Map<String, Object>> all = new TreeMap<>();
-        all.putAll(DeliveryExpected.of(history));
-        all.putAll(SupportExpected.of(history));
-        all.putAll(ExperienceExpected.of(history));
-        all.putAll(RouteExpected.of(history, settings));
-        all.putAll(PerfectOrderExpected.of(history, settings));
+        for (String topic : RecordKey.TOPICS) {
+            all.putAll(family(topic, history, settings));
+        }
         return all;
+    }
+
+    /** The same with each family's late records (the ones it missed) left out: what its closed windows hold. */
+    static Map<RecordKey, Map<String, Object>> withoutLate(HistoryEvents history, Settings settings,
+                                                           LateRecords late) {
+        Map<RecordKey, Map<String, Object>> all = new TreeMap<>();
+        for (String topic : RecordKey.TOPICS) {
+            all.putAll(family(topic, history.without(late.linesMissedBy(topic)), settings));
+        }
+        return all;
+    }
+
+    private static Map<RecordKey, Map<String, Object>> family(String topic, HistoryEvents history,
+                                                              Settings settings) {
+        return switch (topic) {
+            case RecordKey.DELIVERY -> DeliveryExpected.of(history);
+            case RecordKey.SUPPORT -> SupportExpected.of(history);
+            case RecordKey.EXPERIENCE -> ExperienceExpected.of(history);
+            case RecordKey.ROUTES -> RouteExpected.of(history, settings);
+            default -> PerfectOrderExpected.of(history, settings);
+        };
     }
 
     /** A complaint: an OPENED ticket of a complaint category about a delivery. */

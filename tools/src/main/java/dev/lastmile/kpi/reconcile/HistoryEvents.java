@@ -54,6 +54,15 @@ final class HistoryEvents {
     /** Lines neither in the DLQ list nor readable as an event: left out, and named in the report. */
     final List<Long> unreadable = new ArrayList<>();
 
+    /** The same events but those of the given lines. */
+    HistoryEvents without(Set<Long> leftOut) {
+        HistoryEvents h = new HistoryEvents();
+        deliveries.stream().filter(e -> !leftOut.contains(e.line())).forEach(h.deliveries::add);
+        tickets.stream().filter(e -> !leftOut.contains(e.line())).forEach(h.tickets::add);
+        surveys.stream().filter(e -> !leftOut.contains(e.line())).forEach(h.surveys::add);
+        return h;
+    }
+
     static HistoryEvents read(Path history, Set<Long> rejectedLines) throws IOException {
         HistoryEvents h = new HistoryEvents();
         byte[] bytes = Files.readAllBytes(history);

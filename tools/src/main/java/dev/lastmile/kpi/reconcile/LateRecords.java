@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The records the pipeline copied as late (replay's {@code <output>.late.jsonl}), and the windows each can
@@ -78,6 +80,13 @@ final class LateRecords {
                 }
             }
         }
+    }
+
+    /** The lines of the late records that {@code topic}'s family missed. */
+    Set<Long> linesMissedBy(String topic) {
+        Set<Long> lines = new HashSet<>();
+        footprints.stream().filter(f -> f.topic().equals(topic)).forEach(f -> lines.add(f.line()));
+        return lines;
     }
 
     /** How many late records may explain a difference in this record. */

@@ -78,7 +78,8 @@ public final class ReconcileCommand implements Callable<Integer> {
         HistoryEvents history = HistoryEvents.read(input, rejectedLines(rejectedFile));
         LateRecords lateRecords = LateRecords.read(lateFile, history, settings);
         FinalRecords finals = FinalRecords.read(kpis);
-        ReconcileReport result = ReconcileReport.compare(ExpectedKpis.of(history, settings), finals, lateRecords,
+        ReconcileReport result = ReconcileReport.compare(ExpectedKpis.of(history, settings),
+                ExpectedKpis.withoutLate(history, settings, lateRecords), finals, lateRecords,
                 from == null ? Long.MIN_VALUE : from.toEpochMilli(), to == null ? Long.MAX_VALUE : to.toEpochMilli());
         out.printf("reconcile: %s: %d lines, %d events counted, %d rejected by the pipeline left out (%s), "
                         + "%d duplicates counted once, %d blank, %d unreadable left out%s; %d late records (%s)%n",

@@ -15,14 +15,20 @@ import java.util.TreeSet;
 /**
  * Expected records against final records, key by key: matched, differing (field, expected, actual),
  * missing (expected, no final record) and unexpected (a final record, nothing expected). A problem in a
- * window that a late record can change is "explained by N late records"; only the others fail.
+ * window that late records fall in is "explained by N late records"; only the others fail. Whether the
+ * final record is then exactly the recomputation without those late records is checked and shown too.
  */
 final class ReconcileReport {
 
-    record Difference(RecordKey key, String field, Object expected, JsonNode actual, long explainedBy) {
+    /** @param lateRecords late records in the record's window; confirmed: final = recomputation without them */
+    record Explanation(long lateRecords, boolean confirmed) {
+        static final Explanation NONE = new Explanation(0, false);
     }
 
-    record Gap(RecordKey key, long explainedBy) {
+    record Difference(RecordKey key, String field, Object expected, JsonNode actual, Explanation why) {
+    }
+
+    record Gap(RecordKey key, Explanation why) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,9 +41,15 @@ final class ReconcileReport {
     /** topic -> counts in the order of COLUMNS (records, not fields). */
     final Map<String, long[]> byTopic = new LinkedHashMap<>();
     long unexplained;
+    long explainedNotConfirmed;
 
-    /** Compares the records whose window lies within [from, to) (epoch millis). */
-    static ReconcileReport compare(Map<RecordKey, Map<String, Object>> expected, FinalRecords finals,
+    /**
+     * Compares the records whose window lies within [from, to] (epoch millis).
+     *
+     * @param withoutLate the expectation with the late records left out of the families that missed them
+     */
+    static ReconcileReport compare(Map<RecordKey, Map<String, Object>> expected,
+                                   Map<RecordKey, Map<String, Object>> withoutLate, FinalRecords finals,
                                    LateRecords late, long from, long to) {
         ReconcileReport r = new ReconcileReport();
         RecordKey.TOPICS.forEach(t -> r.byTopic.put(t, new long[COLUMNS.length]));
@@ -52,26 +64,38 @@ final class ReconcileReport {
             JsonNode got = finals.records.get(key);
             counts[0] += want == null ? 0 : 1;
             counts[1] += got == null ? 0 : 1;
-            long explainedBy = want != null && got != null && Comparison.differingFields(want, got).isEmpty() ? 0
-                    : late.explaining(key);
+            List<String> fields = want == null || got == null ? List.of() : Comparison.differingFields(want, got);
+            if (want != null && got != null && fields.isEmpty()) {
+                counts[2]++;
+                continue;
+            }
+            Explanation why = explain(key, got, withoutLate.get(key), late);
             if (want == null) {
-                r.unexpected.add(new Gap(key, explainedBy));
+                r.unexpected.add(new Gap(key, why));
                 counts[5]++;
             } else if (got == null) {
-                r.missing.add(new Gap(key, explainedBy));
+                r.missing.add(new Gap(key, why));
                 counts[4]++;
             } else {
-                List<String> fields = Comparison.differingFields(want, got);
-                fields.forEach(f -> r.differing.add(new Difference(key, f, want.get(f), got.get(f), explainedBy)));
-                counts[fields.isEmpty() ? 2 : 3]++;
-                if (fields.isEmpty()) {
-                    continue;
-                }
+                fields.forEach(f -> r.differing.add(new Difference(key, f, want.get(f), got.get(f), why)));
+                counts[3]++;
             }
-            counts[6] += explainedBy > 0 ? 1 : 0;
-            r.unexplained += explainedBy > 0 ? 0 : 1;
+            counts[6] += why.lateRecords() > 0 ? 1 : 0;
+            r.unexplained += why.lateRecords() > 0 ? 0 : 1;
+            r.explainedNotConfirmed += why.lateRecords() > 0 && !why.confirmed() ? 1 : 0;
         }
         return r;
+    }
+
+    private static Explanation explain(RecordKey key, JsonNode got, Map<String, Object> withoutLate,
+                                       LateRecords late) {
+        long lateRecords = late.explaining(key);
+        if (lateRecords == 0) {
+            return Explanation.NONE;
+        }
+        boolean confirmed = got == null ? withoutLate == null
+                : withoutLate != null && Comparison.differingFields(withoutLate, got).isEmpty();
+        return new Explanation(lateRecords, confirmed);
     }
 
     /** Nothing differs, is missing or unexpected, except where late records explain it. */
@@ -92,20 +116,32 @@ final class ReconcileReport {
             }
             out.println();
         });
-        for (Difference d : differing) {
-            out.printf("DIFFERS     %s %s: expected %s, actual %s%s%n", d.key(), d.field(), json(d.expected()),
-                    d.actual() == null ? "(absent)" : d.actual(), why(d.explainedBy()));
-        }
-        missing.forEach(g -> out.printf("MISSING     %s: expected, no final record%s%n", g.key(), why(g.explainedBy())));
+        Map<RecordKey, List<Difference>> byRecord = new LinkedHashMap<>();
+        differing.forEach(d -> byRecord.computeIfAbsent(d.key(), k -> new ArrayList<>()).add(d));
+        byRecord.forEach((key, diffs) -> {
+            StringBuilder fields = new StringBuilder();
+            for (Difference d : diffs) {
+                fields.append(fields.length() == 0 ? "" : "; ").append(d.field()).append(" expected ")
+                        .append(JSON.valueToTree(d.expected()).toString()).append(", actual ")
+                        .append(d.actual() == null ? "(absent)" : d.actual());
+            }
+            out.printf("DIFFERS     %s: %s%s%n", key, fields, text(diffs.get(0).why()));
+        });
+        missing.forEach(g -> out.printf("MISSING     %s: expected, no final record%s%n", g.key(), text(g.why())));
         unexpected.forEach(g -> out.printf("UNEXPECTED  %s: final record, nothing expected%s%n", g.key(),
-                why(g.explainedBy())));
+                text(g.why())));
+        if (explainedNotConfirmed > 0) {
+            out.println("reconcile: " + explainedNotConfirmed + " records explained by late records are not exactly"
+                    + " the recomputation without them either (some late records were still counted in them)");
+        }
         out.println(clean() ? "reconcile: every final record is as expected (or explained by late records)"
                 : "reconcile: " + unexplained + " records differ, are missing or unexpected without a late record"
                 + " to explain them");
     }
 
     ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode().put("clean", clean()).put("unexplained", unexplained);
+        ObjectNode root = JSON.createObjectNode().put("clean", clean()).put("unexplained", unexplained)
+                .put("explained_not_confirmed", explainedNotConfirmed);
         ObjectNode summary = root.putObject("summary");
         byTopic.forEach((topic, counts) -> {
             ObjectNode t = summary.putObject(topic);
@@ -115,29 +151,30 @@ final class ReconcileReport {
         });
         ArrayNode diffs = root.putArray("differing");
         for (Difference d : differing) {
-            ObjectNode o = record(diffs, d.key(), d.explainedBy()).put("field", d.field());
+            ObjectNode o = record(diffs, d.key(), d.why()).put("field", d.field());
             o.set("expected", JSON.valueToTree(d.expected()));
             o.set("actual", d.actual());
         }
         ArrayNode miss = root.putArray("missing");
-        missing.forEach(g -> record(miss, g.key(), g.explainedBy()));
+        missing.forEach(g -> record(miss, g.key(), g.why()));
         ArrayNode extra = root.putArray("unexpected");
-        unexpected.forEach(g -> record(extra, g.key(), g.explainedBy()));
+        unexpected.forEach(g -> record(extra, g.key(), g.why()));
         return root;
     }
 
-    private static ObjectNode record(ArrayNode into, RecordKey key, long explainedBy) {
+    private static ObjectNode record(ArrayNode into, RecordKey key, Explanation why) {
         return into.addObject().put("record", key.toString()).put("topic", key.topic()).put("level", key.level())
                 .put("region", key.region()).put("route_id", key.route()).put("category", key.category())
                 .put("window", key.window()).put("window_start", Instant.ofEpochMilli(key.start()).toString())
-                .put("explained_by_late_records", explainedBy);
+                .put("explained_by_late_records", why.lateRecords())
+                .put("equals_recomputation_without_them", why.confirmed());
     }
 
-    private static String why(long lateRecords) {
-        return lateRecords == 0 ? "" : " (explained by " + lateRecords + " late records)";
-    }
-
-    private static String json(Object value) {
-        return JSON.valueToTree(value).toString();
+    private static String text(Explanation why) {
+        if (why.lateRecords() == 0) {
+            return "";
+        }
+        return " (explained by " + why.lateRecords() + (why.lateRecords() == 1 ? " late record" : " late records")
+                + (why.confirmed() ? "; without them it is exactly as recomputed)" : ")");
     }
 }

@@ -128,16 +128,18 @@ class ReconcileTest {
 
         assertThat(run.exit()).as(run.out()).isZero();
         assertThat(run.out()).contains(rejected.size() + " rejected by the pipeline left out", "3 late records",
-                "explained by 1 late records");
+                "explained by 1 late record");
         JsonNode report = run.report();
         long explained = 0;
         for (String kind : new String[] {"differing", "missing", "unexpected"}) {
             for (JsonNode item : report.get(kind)) {
                 assertThat(item.get("explained_by_late_records").asLong()).as(item.toString()).isPositive();
+                assertThat(item.get("equals_recomputation_without_them").asBoolean()).as(item.toString()).isTrue();
                 explained++;
             }
         }
         assertThat(explained).isPositive();
+        assertThat(report.get("explained_not_confirmed").asLong()).isZero();
         for (String topic : new String[] {"delivery", "experience", "support", "route-complaints", "perfect-order"}) {
             assertThat(report.get("summary").get("lastmile.kpi." + topic).get("explained").asLong()).as(topic)
                     .isPositive();
