@@ -21,13 +21,11 @@ final class DeliveryExpected {
         Map<RecordKey, List<Delivery>> groups = new TreeMap<>();
         for (Delivery d : history.deliveries) {
             if (d.terminal()) {
-                ExpectedKpis.addTo(groups, RecordKey.windows(RecordKey.DELIVERY, null, d.region(), null, null,
-                        d.time(), true), d);
+                ExpectedKpis.addTo(groups, ExpectedKpis.regionWindows(RecordKey.DELIVERY, d.region(), null, d.time()),
+                        d);
             }
         }
-        Map<RecordKey, Map<String, Object>> out = new TreeMap<>();
-        groups.forEach((key, events) -> out.put(key, fields(events)));
-        return out;
+        return ExpectedKpis.records(groups, DeliveryExpected::fields);
     }
 
     private static Map<String, Object> fields(List<Delivery> events) {

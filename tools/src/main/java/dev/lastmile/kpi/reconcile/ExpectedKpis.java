@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The final KPI records the contract says a history must give, recomputed from the events alone:
@@ -57,6 +58,19 @@ final class ExpectedKpis {
     /** A complaint: an OPENED ticket of a complaint category about a delivery. */
     static boolean isComplaint(HistoryEvents.Ticket t) {
         return t.type().equals("OPENED") && COMPLAINT_CATEGORIES.contains(t.category()) && t.deliveryId() != null;
+    }
+
+    /** The hourly window and the rolling 24 h windows of a region (x category) that an event time falls in. */
+    static List<RecordKey> regionWindows(String topic, String region, String category, long time) {
+        return RecordKey.windows(topic, null, region, null, category, time, true);
+    }
+
+    /** One record a group: its key, and the family's formulas applied to the group's events. */
+    static <E> Map<RecordKey, Map<String, Object>> records(Map<RecordKey, List<E>> groups,
+                                                           Function<List<E>, Map<String, Object>> formulas) {
+        Map<RecordKey, Map<String, Object>> out = new TreeMap<>();
+        groups.forEach((key, events) -> out.put(key, formulas.apply(events)));
+        return out;
     }
 
     static <E> void addTo(Map<RecordKey, List<E>> groups, List<RecordKey> keys, E event) {

@@ -17,12 +17,9 @@ final class ExperienceExpected {
     static Map<RecordKey, Map<String, Object>> of(HistoryEvents history) {
         Map<RecordKey, List<Survey>> groups = new TreeMap<>();
         for (Survey s : history.surveys) {
-            ExpectedKpis.addTo(groups, RecordKey.windows(RecordKey.EXPERIENCE, null, s.region(), null, null,
-                    s.time(), true), s);
+            ExpectedKpis.addTo(groups, ExpectedKpis.regionWindows(RecordKey.EXPERIENCE, s.region(), null, s.time()), s);
         }
-        Map<RecordKey, Map<String, Object>> out = new TreeMap<>();
-        groups.forEach((key, responses) -> out.put(key, fields(responses)));
-        return out;
+        return ExpectedKpis.records(groups, ExperienceExpected::fields);
     }
 
     private static Map<String, Object> fields(List<Survey> responses) {

@@ -19,14 +19,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code reconcile}: recompute the final KPIs of a history on its own and compare them with a pipeline's. */
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
-        description = {"Recompute final KPIs from a JSON Lines history, independently of the pipeline, and compare.",
+        description = {"Recompute the final KPIs on their own; compare with a pipeline's.",
             "A second, simple implementation of docs/kpi-contract.md (no topology, no KPI classes) recomputes "
                 + "delivery, support, experience, route-complaint and perfect-order records and compares them "
                 + "with the final records in --kpis (replay's output format): integers exactly, decimals within "
                 + "a relative 1e-9, null only with null."},
-        footer = {"", "Exit code: 0 when every compared record matches, or differs, is missing or unexpected only in "
-            + "a window that a record of the --late file falls in (reported as \"explained by N late records\"); "
-            + "1 when any other record differs, is missing or is unexpected; 2 when a file cannot be read."})
+        footer = {"", "Exit code: 0 when every compared record matches, or when each record that differs, is missing "
+            + "or is unexpected lies in a window that records of the --late file fall in (reported as \"explained by "
+            + "N late records\", and whether it then equals the recomputation without them); 1 when any other record "
+            + "differs, is missing or is unexpected, or the --kpis file has a record twice or a line that is not a "
+            + "KPI record; 2 when a file cannot be read."})
 public final class ReconcileCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -64,16 +64,13 @@ final class SupportExpected {
                     }
                 }
                 if (fact != null) {
-                    ExpectedKpis.addTo(groups, RecordKey.windows(RecordKey.SUPPORT, null, region, null, null,
-                            e.time(), true), fact);
-                    ExpectedKpis.addTo(groups, RecordKey.windows(RecordKey.SUPPORT, null, region, null, category,
-                            e.time(), true), fact);
+                    String topic = RecordKey.SUPPORT; // the region record, and the region x category one
+                    ExpectedKpis.addTo(groups, ExpectedKpis.regionWindows(topic, region, null, e.time()), fact);
+                    ExpectedKpis.addTo(groups, ExpectedKpis.regionWindows(topic, region, category, e.time()), fact);
                 }
             }
         }
-        Map<RecordKey, Map<String, Object>> out = new TreeMap<>();
-        groups.forEach((key, facts) -> out.put(key, fields(facts)));
-        return out;
+        return ExpectedKpis.records(groups, SupportExpected::fields);
     }
 
     private static Map<String, Object> fields(List<Fact> facts) {

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +97,24 @@ class ReconcileTest {
         assertSameRecord(single(run.report().get("unexpected")), added);
         assertThat(run.report().get("unexplained").asLong()).isEqualTo(3);
         assertThat(run.out()).contains("DIFFERS", "MISSING", "UNEXPECTED", "atlantis");
+
+        String from = changed.get("window_start").asText();
+        String to = changed.get("window_end").asText();
+        Run range = reconcile("--input", SAMPLE.toString(), "--kpis", kpis.toString(),
+                "--rejected", dir.resolve("sample-kpis.dlq.jsonl").toString(), "--from", from, "--to", to);
+        assertSameRecord(single(range.report().get("differing")), changed);
+        long compared = 0;
+        for (JsonNode family : range.report().get("summary")) {
+            compared += family.get("finals").asLong();
+        }
+        long inRange = 0;
+        for (String line : lines) {
+            JsonNode record = JSON.readTree(line);
+            boolean kpi = !record.get("topic").asText().equals("lastmile.kpi.alerts");
+            inRange += kpi && Instant.parse(record.get("window_start").asText()).compareTo(Instant.parse(from)) >= 0
+                    && Instant.parse(record.get("window_end").asText()).compareTo(Instant.parse(to)) <= 0 ? 1 : 0;
+        }
+        assertThat(compared).isPositive().isEqualTo(inRange);
     }
 
     @Test
