@@ -19,13 +19,22 @@ final class FinalRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Map<RecordKey, JsonNode> records = new TreeMap<>();
-    /** Records of topics reconcile does not recompute (alerts). */
+    /** Records of topics reconcile does not recompute (alerts, or a topic not configured). */
     long otherTopics;
     /** Lines that are not a KPI record, or a second record for the same key and window. */
     final List<String> problems = new ArrayList<>();
 
-    static FinalRecords read(Path file) throws IOException {
+    /** Records of the configured KPI topics are read under the default names (the family's key topic). */
+    private final Map<String, String> topics = new TreeMap<>();
+
+    /** @param configured each family's topic as configured, by family name */
+    static FinalRecords read(Path file, Map<String, String> configured) throws IOException {
         FinalRecords f = new FinalRecords();
+        configured.forEach((family, topic) -> {
+            if (RecordKey.TOPIC_OF_FAMILY.containsKey(family)) {
+                f.topics.put(topic, RecordKey.TOPIC_OF_FAMILY.get(family));
+            }
+        });
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             long number = 0;
@@ -42,8 +51,8 @@ final class FinalRecords {
     private void add(long number, String line) {
         try {
             JsonNode j = JSON.readTree(line);
-            String topic = j.get("topic").asText();
-            if (!RecordKey.TOPICS.contains(topic)) {
+            String topic = topics.get(j.get("topic").asText());
+            if (topic == null) {
                 otherTopics++;
                 return;
             }

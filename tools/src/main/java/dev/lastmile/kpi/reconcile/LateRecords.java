@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,9 +30,6 @@ final class LateRecords {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> TOPIC_OF_FAMILY = Map.of("delivery-kpi", RecordKey.DELIVERY,
-            "support-kpi", RecordKey.SUPPORT, "experience-kpi", RecordKey.EXPERIENCE,
-            "route-complaints", RecordKey.ROUTES, "perfect-order", RecordKey.PERFECT);
 
     final List<Footprint> footprints = new ArrayList<>();
     long count;
@@ -51,7 +47,7 @@ final class LateRecords {
                     JsonNode j = JSON.readTree(line);
                     Object event = history.byLine.get(j.get("line").asLong());
                     for (String family : j.get("kpis").asText().split(",")) {
-                        late.add(j.get("line").asLong(), TOPIC_OF_FAMILY.get(family.trim()), event, history,
+                        late.add(j.get("line").asLong(), RecordKey.TOPIC_OF_FAMILY.get(family.trim()), event, history,
                                 settings);
                     }
                 }

@@ -66,8 +66,8 @@ public final class ReconcileCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path rejectedFile = rejected != null ? rejected : sibling(kpis, ".dlq.jsonl");
-        Path lateFile = late != null ? late : sibling(kpis, ".late.jsonl");
+        Path rejectedFile = rejected != null ? rejected : besideKpis(".dlq.jsonl");
+        Path lateFile = late != null ? late : besideKpis(".late.jsonl");
         for (Path p : new Path[] {input, kpis, rejected, late}) {
             if (p != null && !Files.isReadable(p)) {
                 err.println("reconcile: cannot read " + p);
@@ -79,7 +79,7 @@ public final class ReconcileCommand implements Callable<Integer> {
                 pipeline.complaintLookback(), pipeline.routeMinDeliveries());
         HistoryEvents history = HistoryEvents.read(input, rejectedLines(rejectedFile));
         LateRecords lateRecords = LateRecords.read(lateFile, history, settings);
-        FinalRecords finals = FinalRecords.read(kpis);
+        FinalRecords finals = FinalRecords.read(kpis, pipeline.topics().kpis());
         ReconcileReport result = ReconcileReport.compare(ExpectedKpis.of(history, settings),
                 ExpectedKpis.withoutLate(history, settings, lateRecords), finals, lateRecords,
                 from == null ? Long.MIN_VALUE : from.toEpochMilli(), to == null ? Long.MAX_VALUE : to.toEpochMilli());
@@ -89,7 +89,7 @@ public final class ReconcileCommand implements Callable<Integer> {
                 Files.exists(rejectedFile) ? rejectedFile : "no DLQ file", history.duplicates, history.blank,
                 history.unreadable.size(), history.unreadable.isEmpty() ? "" : " (lines " + history.unreadable + ")",
                 lateRecords.count, Files.exists(lateFile) ? lateFile : "no late file");
-        out.printf("reconcile: %s: %d final KPI records, %d alert records not reconciled%n", kpis,
+        out.printf("reconcile: %s: %d final KPI records, %d records of other topics (alerts) not reconciled%n", kpis,
                 finals.records.size(), finals.otherTopics);
         finals.problems.forEach(p -> out.println("reconcile: " + kpis + " " + p));
         result.print(out);
@@ -112,10 +112,12 @@ public final class ReconcileCommand implements Callable<Integer> {
         return lines;
     }
 
-    /** replay's naming: O.jsonl -> O.dlq.jsonl, O.late.jsonl. */
-    static Path sibling(Path output, String suffix) {
-        String name = output.getFileName().toString();
+    /** replay's naming, O.jsonl -> O.dlq.jsonl (O.late.jsonl), or else O.jsonl.dlq.jsonl if that is there. */
+    private Path besideKpis(String suffix) {
+        String name = kpis.getFileName().toString();
         String base = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
-        return output.resolveSibling(base + suffix);
+        Path replays = kpis.resolveSibling(base + suffix);
+        Path appended = kpis.resolveSibling(name + suffix);
+        return Files.exists(replays) || !Files.exists(appended) ? replays : appended;
     }
 }

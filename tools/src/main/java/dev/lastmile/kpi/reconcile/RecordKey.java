@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,9 @@ record RecordKey(String topic, String level, String region, String route, String
     static final String ROUTES = "lastmile.kpi.route-complaints";
     static final String PERFECT = "lastmile.kpi.perfect-order";
     static final List<String> TOPICS = List.of(DELIVERY, SUPPORT, EXPERIENCE, ROUTES, PERFECT);
+    /** Each KPI family's topic by family name (as in the late file and the topic settings). */
+    static final Map<String, String> TOPIC_OF_FAMILY = Map.of("delivery-kpi", DELIVERY, "support-kpi", SUPPORT,
+            "experience-kpi", EXPERIENCE, "route-complaints", ROUTES, "perfect-order", PERFECT);
 
     static final long HOUR = 3_600_000L;
     static final String HOURLY = "HOURLY";
