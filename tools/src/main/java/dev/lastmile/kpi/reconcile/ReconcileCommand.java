@@ -1,6 +1,7 @@
 package dev.lastmile.kpi.reconcile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lastmile.kpi.cli.ConfigOptions;
 import dev.lastmile.kpi.config.PipelineConfig;
 import java.io.IOException;
@@ -87,14 +88,22 @@ public final class ReconcileCommand implements Callable<Integer> {
                         + "%d duplicates counted once, %d blank, %d unreadable left out%s; %d late records (%s)%n",
                 input, history.lines, history.byLine.size(), history.rejected,
                 Files.exists(rejectedFile) ? rejectedFile : "no DLQ file", history.duplicates, history.blank,
-                history.unreadable.size(), history.unreadable.isEmpty() ? "" : " (lines " + history.unreadable + ")",
+                history.unreadable.size(), history.unreadable.isEmpty() ? "" : " (lines " + history.unreadable.subList(0,
+                        Math.min(20, history.unreadable.size())) + (history.unreadable.size() > 20 ? "...)" : ")"),
                 lateRecords.count, Files.exists(lateFile) ? lateFile : "no late file");
         out.printf("reconcile: %s: %d final KPI records, %d records of other topics (alerts) not reconciled%n", kpis,
                 finals.records.size(), finals.otherTopics);
         finals.problems.forEach(p -> out.println("reconcile: " + kpis + " " + p));
         result.print(out);
         if (report != null) {
-            JSON.writerWithDefaultPrettyPrinter().writeValue(report.toFile(), result.toJson());
+            ObjectNode json = result.toJson();
+            json.putObject("history").put("file", input.toString()).put("lines", history.lines)
+                    .put("events_counted", history.byLine.size()).put("rejected_left_out", history.rejected)
+                    .put("duplicates", history.duplicates).put("blank", history.blank)
+                    .put("unreadable_left_out", history.unreadable.size()).put("late_records", lateRecords.count);
+            json.put("kpi_file", kpis.toString()).put("kpi_file_other_topics", finals.otherTopics)
+                    .putPOJO("kpi_file_problems", finals.problems);
+            JSON.writerWithDefaultPrettyPrinter().writeValue(report.toFile(), json);
         }
         return result.clean() && finals.problems.isEmpty() ? 0 : 1;
     }

@@ -175,6 +175,7 @@ final class ReconcileReport {
             return "";
         }
         return " (explained by " + why.lateRecords() + (why.lateRecords() == 1 ? " late record" : " late records")
-                + (why.confirmed() ? "; without them it is exactly as recomputed)" : ")");
+                + (!why.confirmed() ? ")" : why.lateRecords() == 1 ? "; without it, exactly as recomputed)"
+                : "; without them, exactly as recomputed)");
     }
 }
