@@ -34,18 +34,8 @@ final class ExpectedKpis {
         return all;
     }
 
-    /** The same with each family's late records (the ones it missed) left out: what its closed windows hold. */
-    static Map<RecordKey, Map<String, Object>> withoutLate(HistoryEvents history, Settings settings,
-                                                           LateRecords late) {
-        Map<RecordKey, Map<String, Object>> all = new TreeMap<>();
-        for (String topic : RecordKey.TOPICS) {
-            all.putAll(family(topic, history.without(late.linesMissedBy(topic)), settings));
-        }
-        return all;
-    }
-
-    private static Map<RecordKey, Map<String, Object>> family(String topic, HistoryEvents history,
-                                                              Settings settings) {
+    /** One family's records ({@code topic}: its default topic name). */
+    static Map<RecordKey, Map<String, Object>> family(String topic, HistoryEvents history, Settings settings) {
         return switch (topic) {
             case RecordKey.DELIVERY -> DeliveryExpected.of(history);
             case RecordKey.SUPPORT -> SupportExpected.of(history);

@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The records the pipeline copied as late (replay's {@code <output>.late.jsonl}), and the windows each can
@@ -78,15 +76,8 @@ final class LateRecords {
         }
     }
 
-    /** The lines of the late records that {@code topic}'s family missed. */
-    Set<Long> linesMissedBy(String topic) {
-        Set<Long> lines = new HashSet<>();
-        footprints.stream().filter(f -> f.topic().equals(topic)).forEach(f -> lines.add(f.line()));
-        return lines;
-    }
-
-    /** How many late records may explain a difference in this record. */
-    long explaining(RecordKey key) {
-        return footprints.stream().filter(f -> f.explains(key)).mapToLong(Footprint::line).distinct().count();
+    /** The late records (their lines, in order) that may explain a difference in this record. */
+    List<Long> linesExplaining(RecordKey key) {
+        return footprints.stream().filter(f -> f.explains(key)).map(Footprint::line).distinct().sorted().toList();
     }
 }

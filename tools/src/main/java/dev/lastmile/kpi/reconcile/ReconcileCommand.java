@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + "a relative 1e-9, null only with null."},
         footer = {"", "Exit code: 0 when every compared record matches, or when each record that differs, is missing "
             + "or is unexpected lies in a window that records of the --late file fall in (reported as \"explained by "
-            + "N late records\", and whether it then equals the recomputation without them); 1 when any other record "
+            + "N late records\", and whether it then equals the recomputation without some or all of them); 1 when any other record "
             + "differs, is missing or is unexpected, or the --kpis file has a record twice or a line that is not a "
             + "KPI record; 2 when a file cannot be read."})
 public final class ReconcileCommand implements Callable<Integer> {
@@ -81,8 +81,8 @@ public final class ReconcileCommand implements Callable<Integer> {
         HistoryEvents history = HistoryEvents.read(input, rejectedLines(rejectedFile));
         LateRecords lateRecords = LateRecords.read(lateFile, history, settings);
         FinalRecords finals = FinalRecords.read(kpis, pipeline.topics().kpis());
-        ReconcileReport result = ReconcileReport.compare(ExpectedKpis.of(history, settings),
-                ExpectedKpis.withoutLate(history, settings, lateRecords), finals, lateRecords,
+        ReconcileReport result = ReconcileReport.compare(ExpectedKpis.of(history, settings), finals, lateRecords,
+                new LateCheck(history, settings, lateRecords),
                 from == null ? Long.MIN_VALUE : from.toEpochMilli(), to == null ? Long.MAX_VALUE : to.toEpochMilli());
         out.printf("reconcile: %s: %d lines, %d events counted, %d rejected by the pipeline left out (%s), "
                         + "%d duplicates counted once, %d blank, %d unreadable left out%s; %d late records (%s)%n",

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 final class ReconcileReport {
 
-    /** @param lateRecords late records in the record's window; confirmed: final = recomputation without them */
+    /** @param lateRecords late records in the record's window; confirmed: final = recomputation without some */
     record Explanation(long lateRecords, boolean confirmed) {
         static final Explanation NONE = new Explanation(0, false);
     }
@@ -46,11 +46,10 @@ final class ReconcileReport {
     /**
      * Compares the records whose window lies within [from, to] (epoch millis).
      *
-     * @param withoutLate the expectation with the late records left out of the families that missed them
+     * @param check whether a record that late records explain is the recomputation without (some of) them
      */
-    static ReconcileReport compare(Map<RecordKey, Map<String, Object>> expected,
-                                   Map<RecordKey, Map<String, Object>> withoutLate, FinalRecords finals,
-                                   LateRecords late, long from, long to) {
+    static ReconcileReport compare(Map<RecordKey, Map<String, Object>> expected, FinalRecords finals,
+                                   LateRecords late, LateCheck check, long from, long to) {
         ReconcileReport r = new ReconcileReport();
         RecordKey.TOPICS.forEach(t -> r.byTopic.put(t, new long[COLUMNS.length]));
         TreeSet<RecordKey> keys = new TreeSet<>(expected.keySet());
@@ -69,7 +68,7 @@ final class ReconcileReport {
                 counts[2]++;
                 continue;
             }
-            Explanation why = explain(key, got, withoutLate.get(key), late);
+            Explanation why = explain(key, got, late, check);
             if (want == null) {
                 r.unexpected.add(new Gap(key, why));
                 counts[5]++;
@@ -87,15 +86,9 @@ final class ReconcileReport {
         return r;
     }
 
-    private static Explanation explain(RecordKey key, JsonNode got, Map<String, Object> withoutLate,
-                                       LateRecords late) {
-        long lateRecords = late.explaining(key);
-        if (lateRecords == 0) {
-            return Explanation.NONE;
-        }
-        boolean confirmed = got == null ? withoutLate == null
-                : withoutLate != null && Comparison.differingFields(withoutLate, got).isEmpty();
-        return new Explanation(lateRecords, confirmed);
+    private static Explanation explain(RecordKey key, JsonNode got, LateRecords late, LateCheck check) {
+        long lateRecords = late.linesExplaining(key).size();
+        return lateRecords == 0 ? Explanation.NONE : new Explanation(lateRecords, check.confirms(key, got));
     }
 
     /** Nothing differs, is missing or unexpected, except where late records explain it. */
@@ -132,7 +125,8 @@ final class ReconcileReport {
                 text(g.why())));
         if (explainedNotConfirmed > 0) {
             out.println("reconcile: " + explainedNotConfirmed + " records explained by late records are not exactly"
-                    + " the recomputation without them either (some late records were still counted in them)");
+                    + " the recomputation without any of them either (or more than " + LateCheck.MAX_LATE_RECORDS
+                    + " late records fall in them)");
         }
         out.println(clean() ? "reconcile: every final record is as expected (or explained by late records)"
                 : "reconcile: " + unexplained + " records differ, are missing or unexpected without a late record"
@@ -167,7 +161,7 @@ final class ReconcileReport {
                 .put("region", key.region()).put("route_id", key.route()).put("category", key.category())
                 .put("window", key.window()).put("window_start", Instant.ofEpochMilli(key.start()).toString())
                 .put("explained_by_late_records", why.lateRecords())
-                .put("equals_recomputation_without_them", why.confirmed());
+                .put("equals_recomputation_without_some_of_them", why.confirmed());
     }
 
     private static String text(Explanation why) {
@@ -176,6 +170,6 @@ final class ReconcileReport {
         }
         return " (explained by " + why.lateRecords() + (why.lateRecords() == 1 ? " late record" : " late records")
                 + (!why.confirmed() ? ")" : why.lateRecords() == 1 ? "; without it, exactly as recomputed)"
-                : "; without them, exactly as recomputed)");
+                : "; without some or all of them, exactly as recomputed)");
     }
 }
