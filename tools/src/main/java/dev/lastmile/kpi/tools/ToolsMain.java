@@ -1,12 +1,13 @@
 package dev.lastmile.kpi.tools;
 
 import dev.lastmile.kpi.cli.Main;
+import dev.lastmile.kpi.reconcile.ReconcileCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
  * The tools jar's command line: the product's commands (run, topology) plus the test bench that must not ship
- * with {@code run} — demo (embedded broker and registry), replay (TopologyTestDriver) and simulate.
+ * with {@code run} — demo (embedded broker and registry), replay (TopologyTestDriver), reconcile and simulate.
  */
 public final class ToolsMain {
 
@@ -31,6 +32,7 @@ public final class ToolsMain {
         CommandLine cli = Main.commandLine();
         cli.addSubcommand(new DemoCommand());
         cli.addSubcommand(new ReplayCommand());
+        cli.addSubcommand(new ReconcileCommand());
         cli.addSubcommand(new SimulateCommand());
         return cli;
     }

@@ -33,8 +33,10 @@ class ToolsArchitectureTest {
             "embedded", Set.of("serde", "config", "http", "runtime", "files"),
             "sim", Set.of("avro", "serde", "config", "topology", "files", "json"),
             "replay", Set.of("avro", "serde", "config", "kpi", "metrics", "topology", "json"),
+            // An independent recomputation of the contract: settings only, no topology, KPI classes or codec.
+            "reconcile", Set.of("cli", "config"),
             "demo", union(PRODUCT, Set.of("embedded", "sim", "files", "json")),
-            "tools", union(PRODUCT, Set.of("embedded", "sim", "replay", "demo", "files", "json")));
+            "tools", union(PRODUCT, Set.of("embedded", "sim", "replay", "reconcile", "demo", "files", "json")));
 
     private static final JavaClasses ALL = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
