@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "consume", mixinStandardHelpOptions = true,
-        description = {"Print a topic of the pipeline, decoded through the schema registry: JSON lines (the fields"
-                + " as replay writes them) or an aligned table.",
+        description = {"Print a KPI, alert, DLQ or late topic as JSON lines or a table.",
+            "Decoded through the schema registry; the JSON fields are as replay writes them.",
             "DLQ and late records show their reason headers beside the decoded original. Reads without a consumer"
                     + " group and commits nothing; needs bootstrap.servers and schema.registry.url (kafka.* for SASL/SSL)."})
 final class ConsumeCommand implements Callable<Integer> {

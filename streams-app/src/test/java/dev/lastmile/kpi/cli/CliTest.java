@@ -16,7 +16,7 @@ class CliTest {
         String out = Console.run(Main::execute, "--help").out();
         String commands = out.substring(out.indexOf("Commands:") + "Commands:".length()).strip();
         // The product jar: demo, replay and simulate are the tools jar's (ToolsCliTest).
-        assertThat(commands.lines()).hasSize(2).allMatch(l -> l.matches("\\s*(run|topology)\\s+\\S.*"));
+        assertThat(commands.lines()).hasSize(3).allMatch(l -> l.matches("\\s*(run|topology|consume)\\s+\\S.*"));
     }
 
     @Test
