@@ -82,6 +82,7 @@ final class RegistryApi {
             return lookup(decode(m.group(1)), schema(body));
         } else if (get && (m = SCHEMA_VERSIONS.matcher(path)).matches()) {
             int id = schemaId(m.group(1));
+            schemaById(id); // 40403 for an id no subject has
             List<Map<String, Object>> uses = new ArrayList<>();
             subjects.subjects().forEach((subject, ids) -> {
                 int index = ids.indexOf(id);
