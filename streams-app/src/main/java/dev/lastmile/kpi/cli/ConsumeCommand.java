@@ -3,6 +3,7 @@ package dev.lastmile.kpi.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lastmile.kpi.config.ConfigException;
+import dev.lastmile.kpi.config.ConfigLoader;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.consume.ConsumedTopic;
 import dev.lastmile.kpi.consume.RecordFilter;
@@ -68,10 +69,7 @@ final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = config.load();
-        if (c.bootstrapServers().isBlank() || c.schemaRegistryUrl().isBlank()) {
-            throw new ConfigException("consume needs bootstrap.servers and schema.registry.url. Fix: --set "
-                    + "bootstrap.servers=host:9092 --set schema.registry.url=http://host:8081 (or a --config file).");
-        }
+        ConfigLoader.requireConnection(c);
         RecordFilter filter = new RecordFilter(finalOnly, region, windowKind());
         boolean table = switch (format.toLowerCase(Locale.ROOT)) {
             case "json" -> false;
