@@ -55,7 +55,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.failWith = status;
     }
 
-    /** From now on only registrations ({@code POST /subjects/...}) fail with HTTP {@code status}: reads still work. */
+    /** From now on only POST requests (registration, lookup, compatibility check) fail with HTTP {@code status}: reads still work. */
     public void failRegistrationsWith(int status) {
         this.onlyRegistrations = true;
         this.failWith = status;
