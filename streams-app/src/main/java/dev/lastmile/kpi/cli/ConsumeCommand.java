@@ -1,5 +1,6 @@
 package dev.lastmile.kpi.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lastmile.kpi.config.ConfigException;
@@ -14,8 +15,8 @@ import dev.lastmile.kpi.serde.SchemaRegistryClients;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,17 +71,20 @@ final class ConsumeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = config.load();
         ConfigLoader.requireConnection(c);
+        if (max != null && max < 1) {
+            throw refused("--max must be at least 1, not " + max);
+        }
         RecordFilter filter = new RecordFilter(finalOnly, region, windowKind());
         boolean table = switch (format.toLowerCase(Locale.ROOT)) {
             case "json" -> false;
             case "table" -> true;
-            default -> throw usage("--format must be json or table, not '" + format + "'");
+            default -> throw refused("--format must be json or table, not '" + format + "'");
         };
         ConsumedTopic target;
         try {
             target = ConsumedTopic.resolve(topic, c.topics());
         } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
+            throw refused(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         RecordJson decoder = new RecordJson(target, c.topics(),
@@ -130,7 +134,7 @@ final class ConsumeCommand implements Callable<Integer> {
         return switch (window.toLowerCase(Locale.ROOT)) {
             case "hourly" -> "HOURLY";
             case "rolling_24h", "rolling-24h" -> "ROLLING_24H";
-            default -> throw usage("--window must be hourly or rolling_24h, not '" + window + "'");
+            default -> throw refused("--window must be hourly or rolling_24h, not '" + window + "'");
         };
     }
 
@@ -145,14 +149,15 @@ final class ConsumeCommand implements Callable<Integer> {
         return p;
     }
 
-    private ConfigException usage(String message) {
+    /** A wrong option value: one line and exit code 2, like a wrong setting. */
+    private static ConfigException refused(String message) {
         return new ConfigException(message);
     }
 
     private static String write(ObjectNode json) {
         try {
             return JSON.writeValueAsString(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write a JSON node: " + e, e);
         }
     }
