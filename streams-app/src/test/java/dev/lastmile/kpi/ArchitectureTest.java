@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * and no test bench on the product's class path. A new package, or a new arrow between two, fails here until
  * the table says it is meant.
  *
- * <p>That product code never imports the tools module (embedded, sim, replay, json, files, demo, tools) is
+ * <p>That product code never imports the tools module (embedded, sim, replay, files, demo, tools) is
  * enforced by the build itself: those packages are not on this module's class path, so such an import does not
  * compile. The tools module's own table, built on this one, is {@code dev.lastmile.kpi.tools.ToolsArchitectureTest}.
  */
@@ -39,6 +39,8 @@ public class ArchitectureTest {
             Map.entry("avro", Set.of()),
             Map.entry("serde", Set.of()),
             Map.entry("codec", Set.of()),
+            // The contract's JSON form of a record (replay's output, consume's lines): Avro and Jackson only.
+            Map.entry("json", Set.of()),
             Map.entry("kpi", Set.of("avro", "codec")),
             Map.entry("family", Set.of("avro", "kpi")),
             Map.entry("config", Set.of("family")),
@@ -50,8 +52,10 @@ public class ArchitectureTest {
             Map.entry("topology", Set.of("avro", "serde", "codec", "config", "kpi", "family", "watermark", "metrics")),
             Map.entry("runtime", Set.of("avro", "serde", "config", "watermark", "metrics", "registry", "topology")),
             Map.entry("http", Set.of("config", "registry", "runtime")),
+            // consume: decodes and prints the pipeline's topics for people and scripts downstream.
+            Map.entry("consume", Set.of("avro", "serde", "config", "family", "json", "topology")),
             Map.entry("cli", Set.of("avro", "serde", "config", "metrics", "registry", "topology", "runtime",
-                    "http")));
+                    "http", "consume")));
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

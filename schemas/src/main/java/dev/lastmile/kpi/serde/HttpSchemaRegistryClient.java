@@ -10,7 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +21,8 @@ import org.apache.avro.Schema;
 
 /**
  * Confluent Schema Registry REST client: {@code POST /subjects/{subject}/versions} and
- * {@code GET /schemas/ids/{id}}, both cached. Works against Confluent SR, Apicurio's ccompat API,
+ * {@code GET /schemas/ids/{id}}, both cached, and uncached the calls tools use to look around: subjects and
+ * their versions, lookup, compatibility levels and checks. Works against Confluent SR, Apicurio's ccompat API,
  * Karapace and Redpanda. HTTPS uses the JDK's trust store; basic auth takes {@code user:password}.
  *
  * <p>Failures come in two kinds, because callers must treat them differently: when the registry
@@ -59,15 +63,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        String path = "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions";
-        String body;
-        try {
-            body = JSON.writeValueAsString(Map.of("schema", schema.toString()));
-        } catch (IOException e) {
-            throw new SchemaRegistryException("Cannot encode schema for subject " + subject, e);
-        }
-        JsonNode reply = call("register schema under subject '" + subject + "'", path,
-                HttpRequest.BodyPublishers.ofString(body));
+        String path = subjectPath(subject) + "/versions";
+        JsonNode reply = call("register schema under subject '" + subject + "'", path, "POST", schemaBody(schema));
         JsonNode id = reply.get("id");
         if (id == null || !id.canConvertToInt()) {
             throw new SchemaRegistryException("Registry " + baseUrl + path + " answered without an id for subject '"
@@ -85,7 +82,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return cached;
         }
         String path = "/schemas/ids/" + id;
-        JsonNode reply = call("fetch schema id " + id, path, null);
+        JsonNode reply = call("fetch schema id " + id, path, "GET", null);
         JsonNode text = reply.get("schema");
         if (text == null || !text.isTextual()) {
             throw new SchemaRegistryException("Registry " + baseUrl + path + " answered without a schema: " + reply);
@@ -108,18 +105,89 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     /** {@code GET /subjects}: read-only, served by every Confluent-compatible registry, and filtered, not refused, under per-subject ACLs. */
     @Override
     public void check() {
-        call("list subjects", "/subjects", null);
+        subjects();
     }
 
-    private JsonNode call(String what, String path, HttpRequest.BodyPublisher post) {
+    /** {@code GET /subjects}. */
+    public List<String> subjects() {
+        List<String> subjects = new ArrayList<>();
+        call("list subjects", "/subjects", "GET", null).forEach(s -> subjects.add(s.asText()));
+        return subjects;
+    }
+
+    /** {@code GET /subjects/{subject}/versions}: the version numbers, oldest first. */
+    public List<Integer> versions(String subject) {
+        List<Integer> versions = new ArrayList<>();
+        call("list versions of subject '" + subject + "'", subjectPath(subject) + "/versions", "GET", null)
+                .forEach(v -> versions.add(v.asInt()));
+        return versions;
+    }
+
+    /** {@code GET /subjects/{subject}/versions/{version}}, {@code version} a number or "latest". */
+    public SubjectVersion version(String subject, String version) {
+        return subjectVersion(call("fetch version " + version + " of subject '" + subject + "'",
+                subjectPath(subject) + "/versions/" + version, "GET", null));
+    }
+
+    /** {@code POST /subjects/{subject}}: the version of the subject that has this schema. */
+    public SubjectVersion lookup(String subject, Schema schema) {
+        return subjectVersion(call("look up a schema under subject '" + subject + "'", subjectPath(subject), "POST",
+                schemaBody(schema)));
+    }
+
+    /** {@code GET /schemas/ids/{id}/versions}: each subject that has this schema, with its version there. */
+    public Map<String, Integer> versionsOf(int id) {
+        Map<String, Integer> uses = new LinkedHashMap<>();
+        call("list the versions of schema id " + id, "/schemas/ids/" + id + "/versions", "GET", null)
+                .forEach(u -> uses.put(u.get("subject").asText(), u.get("version").asInt()));
+        return uses;
+    }
+
+    /** {@code GET /config} ({@code subject} null) or {@code GET /config/{subject}}: the compatibility level. */
+    public String compatibility(String subject) {
+        return call("read the compatibility level", configPath(subject), "GET", null).path("compatibilityLevel").asText();
+    }
+
+    /** {@code PUT /config} ({@code subject} null) or {@code PUT /config/{subject}}; answers the level set. */
+    public String setCompatibility(String subject, String level) {
+        return call("set the compatibility level", configPath(subject), "PUT",
+                JSON.createObjectNode().put("compatibility", level).toString()).path("compatibility").asText();
+    }
+
+    /** {@code POST /compatibility/subjects/{subject}/versions/{version}}: may the schema follow that version. */
+    public boolean isCompatible(String subject, String version, Schema schema) {
+        return call("check compatibility with version " + version + " of subject '" + subject + "'",
+                "/compatibility" + subjectPath(subject) + "/versions/" + version, "POST", schemaBody(schema))
+                .path("is_compatible").asBoolean();
+    }
+
+    private static String subjectPath(String subject) {
+        return "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8);
+    }
+
+    private static String configPath(String subject) {
+        return subject == null ? "/config" : "/config/" + URLEncoder.encode(subject, StandardCharsets.UTF_8);
+    }
+
+    private static String schemaBody(Schema schema) {
+        return JSON.createObjectNode().put("schema", schema.toString()).toString();
+    }
+
+    private SubjectVersion subjectVersion(JsonNode reply) {
+        Schema schema = new Schema.Parser().parse(reply.path("schema").asText());
+        return new SubjectVersion(reply.path("subject").asText(), reply.path("version").asInt(),
+                reply.path("id").asInt(), schema);
+    }
+
+    private JsonNode call(String what, String path, String method, String body) {
         URI uri = URI.create(baseUrl + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
         authorization.ifPresent(a -> request.header("Authorization", a));
-        if (post != null) {
-            request.header("Content-Type", CONTENT_TYPE).POST(post);
+        if (body != null) {
+            request.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
-            request.GET();
+            request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> response;
         try {
@@ -140,7 +208,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         if (status / 100 != 2) {
             throw new SchemaRegistryException("Schema registry " + uri + " failed to " + what + ": HTTP " + status
-                    + " " + abbreviate(response.body()));
+                    + " " + abbreviate(response.body()), status);
         }
         try {
             return JSON.readTree(response.body());

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "lastmile-kpi", mixinStandardHelpOptions = true, version = "lastmile-kpi 0.1.0",
         description = "Real-time delivery, support and customer-experience KPIs on Kafka Streams.",
-        subcommands = {RunCommand.class, TopologyCommand.class},
+        subcommands = {RunCommand.class, TopologyCommand.class, ConsumeCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
 
@@ -37,7 +37,7 @@ public final class Main implements Runnable {
     }
 
     /**
-     * The product's commands (run, topology) with its error reporting; the tools jar adds demo, replay and
+     * The product's commands (run, topology, consume) with its error reporting; the tools jar adds demo, replay and
      * simulate to this same command line.
      */
     public static CommandLine commandLine() {

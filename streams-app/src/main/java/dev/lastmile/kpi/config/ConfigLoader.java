@@ -213,8 +213,8 @@ public final class ConfigLoader {
         return new PipelineConfig.OutputTopicSettings(duration(Setting.OUTPUT_RETENTION, false), allowed);
     }
 
-    /** Checks the settings `run` cannot do without, and refuses the guarantee it cannot keep its promise under. */
-    public static void requireCluster(PipelineConfig config) {
+    /** Checks that the broker and the registry are named: all that a client of the topics (consume) needs. */
+    public static void requireConnection(PipelineConfig config) {
         if (config.bootstrapServers().isBlank()) {
             throw new ConfigException("Setting bootstrap.servers is not set. Fix: set it in the --config file, as "
                     + Setting.BOOTSTRAP_SERVERS.envName() + ", or with --set bootstrap.servers=host:9092.");
@@ -223,6 +223,11 @@ public final class ConfigLoader {
             throw new ConfigException("Setting schema.registry.url is not set. Fix: set it in the --config file, as "
                     + Setting.SCHEMA_REGISTRY_URL.envName() + ", or with --set schema.registry.url=http://host:8081.");
         }
+    }
+
+    /** Checks the settings `run` cannot do without, and refuses the guarantee it cannot keep its promise under. */
+    public static void requireCluster(PipelineConfig config) {
+        requireConnection(config);
         // Under at_least_once the dedup store's changelog can be written ahead of the KPI output, so
         // after a crash the reprocessed record is dropped as a "duplicate" and never counted.
         String guarantee = config.streamsProperties().getProperty("processing.guarantee");

@@ -7,6 +7,8 @@ import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.family.KpiFamily;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CliTest {
@@ -16,7 +18,7 @@ class CliTest {
         String out = Console.run(Main::execute, "--help").out();
         String commands = out.substring(out.indexOf("Commands:") + "Commands:".length()).strip();
         // The product jar: demo, replay and simulate are the tools jar's (ToolsCliTest).
-        assertThat(commands.lines()).hasSize(2).allMatch(l -> l.matches("\\s*(run|topology)\\s+\\S.*"));
+        assertThat(commands.lines()).hasSize(3).allMatch(l -> l.matches("\\s*(run|topology|consume)\\s+\\S.*"));
     }
 
     @Test
@@ -37,6 +39,30 @@ class CliTest {
                 "--set", "schema.registry.url=http://127.0.0.1:" + closedPort).exitsWith(2).err();
         assertThat(err.strip()).startsWith("lastmile-kpi: Schema registry schema.registry.url=http://127.0.0.1:"
                 + closedPort + " is unreachable").contains("Fix:").hasLineCount(1);
+    }
+
+    @Test
+    void shouldRefuseConsumeWithOneLineNamingTheSettingOrTheAliasesBeforeConnecting() {
+        String noBroker = Console.run(Main::execute, "consume", "delivery-kpi").exitsWith(2).err();
+        assertThat(noBroker.strip()).startsWith("lastmile-kpi: Setting bootstrap.servers is not set").hasLineCount(1);
+        // Nothing listens on port 1: each refusal comes before any connection.
+        String[] cluster = {"--set", "bootstrap.servers=127.0.0.1:1", "--set", "schema.registry.url=http://127.0.0.1:1"};
+        assertThat(consumeError("lastmile.kpi.nope", cluster)).startsWith("lastmile-kpi: 'lastmile.kpi.nope' is not a topic "
+                + "of this pipeline. Give one of delivery-kpi, support-kpi, experience-kpi, route-complaints, perfect-order, "
+                + "alerts, dlq, late-events");
+        assertThat(consumeError("alerts", cluster, "--format", "csv")).isEqualTo(
+                "lastmile-kpi: --format must be json or table, not 'csv'");
+        assertThat(consumeError("alerts", cluster, "--window", "daily")).isEqualTo(
+                "lastmile-kpi: --window must be hourly or rolling_24h, not 'daily'");
+    }
+
+    private static String consumeError(String topic, String[] cluster, String... more) {
+        List<String> args = new ArrayList<>(List.of("consume", topic));
+        args.addAll(List.of(cluster));
+        args.addAll(List.of(more));
+        String err = Console.run(Main::execute, args.toArray(String[]::new)).exitsWith(2).err().strip();
+        assertThat(err).hasLineCount(1).doesNotContain("Exception");
+        return err;
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.EmbeddedKafka;
 import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
 import dev.lastmile.kpi.embedded.FileSchemaRegistry;
+import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.http.OpsServer;
 import dev.lastmile.kpi.metrics.PipelineMetrics;
 import dev.lastmile.kpi.metrics.Registries;
@@ -175,6 +176,23 @@ public final class Demo implements AutoCloseable {
         return Files.createTempDirectory(parent, "demo-");
     }
 
+    /**
+     * The product's consume command for this demo's cluster, to paste into another shell: final hourly and
+     * rolling delivery KPIs as a table, from the beginning and then as they come. Topic names that are not the
+     * defaults (set through LASTMILE_TOPIC_* here) are passed on, since that shell may not have them.
+     */
+    private String consumeCommand(PipelineConfig config) {
+        StringBuilder command = new StringBuilder("java -jar streams-app/target/lastmile-kpi.jar consume "
+                + KpiFamilies.DELIVERY.name() + " --final-only --format table --from-beginning --follow"
+                + " --set bootstrap.servers=" + kafka.bootstrapServers()
+                + " --set schema.registry.url=" + schemaRegistry.url());
+        String topic = config.topics().kpi(KpiFamilies.DELIVERY);
+        if (!topic.equals(KpiFamilies.DELIVERY.defaultTopic())) {
+            command.append(" --set ").append(KpiFamilies.DELIVERY.topicSetting()).append('=').append(topic);
+        }
+        return command.toString();
+    }
+
     private void banner(PipelineConfig config, KafkaSimulation.Resumed resumed) {
         String url = "http://localhost:" + http.port();
         out.println("lastmile-kpi demo is running (Ctrl-C stops it" + (temporary ? " and removes its data)" : ")"));
@@ -185,6 +203,7 @@ public final class Demo implements AutoCloseable {
         out.println("  inputs           " + String.join(", ", config.topics().inputs()));
         out.println("  KPI topics       " + String.join(", ", config.topics().kpis().values()));
         out.println("  DLQ / late       " + config.topics().dlq() + ", " + config.topics().lateEvents());
+        out.println("  read a topic     " + consumeCommand(config));
         out.printf("  simulation       %s, %d routes each, %.0f events/s, %.0fx speed-up from %s (seed %d)%n",
                 String.join(",", simulation.settings().regions()), simulation.settings().routesPerRegion(), options.rate(),
                 options.speedup(), simulation.settings().start(), simulation.settings().seed());

@@ -1,28 +1,22 @@
 package dev.lastmile.kpi.embedded;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.lastmile.kpi.http.HttpReplies;
 import dev.lastmile.kpi.serde.SchemaRegistryClient;
-import dev.lastmile.kpi.serde.SchemaRegistryException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.avro.Schema;
 
 /**
- * The two Confluent Schema Registry endpoints a producer and a consumer use
- * ({@code POST /subjects/{subject}/versions}, {@code GET /schemas/ids/{id}}), served over HTTP
- * from an in-memory registry. It lets other processes (a second pipeline instance, a consumer
- * on the demo's KPI topics) share the ids of an embedded setup; not a production registry.
- * {@code GET /subjects} answers {@code []}: it is only there for {@code run}'s start-up check.
- * Tests can make it fail on demand ({@link #failWith}) to play a registry outage.
+ * A Confluent Schema Registry served over HTTP from an in-process registry ({@link RegistryApi}: subjects,
+ * versions, schemas by id, lookup, compatibility levels and checks). It lets other processes (a second
+ * pipeline instance, `consume`, a consumer on the demo's KPI topics, generic registry tools) share the ids of
+ * an embedded setup; not a production registry. Subjects are listed for a {@link FileSchemaRegistry} (the
+ * demo's); over another registry (the tests' mock) only those registered over HTTP. Tests can make it fail on
+ * demand ({@link #failWith}) to play a registry outage.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
@@ -30,20 +24,26 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private final HttpServer server;
-    private final SchemaRegistryClient backing;
+    private final RegistryApi api;
     private final AtomicLong failedRequests = new AtomicLong();
     private volatile int failWith;
     private volatile boolean onlyRegistrations;
 
-    private EmbeddedSchemaRegistry(HttpServer server, SchemaRegistryClient backing) {
+    private EmbeddedSchemaRegistry(HttpServer server, RegistryApi api) {
         this.server = server;
-        this.backing = backing;
+        this.api = api;
     }
 
     /** Serves {@code backing} on 127.0.0.1 and a free port. */
     public static EmbeddedSchemaRegistry start(SchemaRegistryClient backing) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, backing);
+        RegistryApi api;
+        if (backing instanceof FileSchemaRegistry listed) {
+            api = new RegistryApi(listed);
+        } else {
+            api = new RegistryApi(new RecordedSubjects(backing));
+        }
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, api);
         server.createContext("/", registry::handle);
         server.start();
         return registry;
@@ -55,7 +55,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.failWith = status;
     }
 
-    /** From now on only registrations ({@code POST /subjects/...}) fail with HTTP {@code status}: reads still work. */
+    /** From now on only POST requests (registration, lookup, compatibility check) fail with HTTP {@code status}: reads still work. */
     public void failRegistrationsWith(int status) {
         this.onlyRegistrations = true;
         this.failWith = status;
@@ -83,29 +83,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             reply(exchange, failure, Map.of("error_code", failure * 100, "message", "failing on purpose (test)"));
             return;
         }
-        try {
-            if (exchange.getRequestMethod().equals("GET") && path.equals("/subjects")) {
-                reply(exchange, 200, List.of());
-                return;
-            }
-            if (exchange.getRequestMethod().equals("POST") && path.startsWith("/subjects/")
-                    && path.endsWith("/versions")) {
-                String subject = URLDecoder.decode(path.substring("/subjects/".length(),
-                        path.length() - "/versions".length()), StandardCharsets.UTF_8);
-                JsonNode body = JSON.readTree(exchange.getRequestBody());
-                Schema schema = new Schema.Parser().parse(body.get("schema").asText());
-                reply(exchange, 200, Map.of("id", backing.register(subject, schema)));
-            } else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/schemas/ids/")) {
-                int id = Integer.parseInt(path.substring("/schemas/ids/".length()));
-                reply(exchange, 200, Map.of("schema", backing.schemaById(id).toString()));
-            } else {
-                reply(exchange, 404, Map.of("error_code", 404, "message", "not served here: " + path));
-            }
-        } catch (SchemaRegistryException | NumberFormatException e) {
-            reply(exchange, 404, Map.of("error_code", 40403, "message", String.valueOf(e.getMessage())));
-        } catch (RuntimeException e) {
-            reply(exchange, 422, Map.of("error_code", 42201, "message", String.valueOf(e.getMessage())));
-        }
+        RegistryApi.Reply reply = api.handle(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestBody().readAllBytes());
+        reply(exchange, reply.status(), reply.body());
     }
 
     private static void reply(HttpExchange exchange, int status, Object body) throws IOException {

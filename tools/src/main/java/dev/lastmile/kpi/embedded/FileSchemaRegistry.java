@@ -25,7 +25,7 @@ import org.apache.avro.Schema;
  * next id after the highest ever given. The file is rewritten atomically ({@link AtomicFile})
  * before a new id is handed out, so no record can carry an id the file does not have.
  */
-public final class FileSchemaRegistry implements SchemaRegistryClient {
+public final class FileSchemaRegistry implements SchemaRegistryClient, SubjectVersions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -134,6 +134,7 @@ public final class FileSchemaRegistry implements SchemaRegistryClient {
     }
 
     /** The subjects and, for each, the ids of its versions, oldest first. */
+    @Override
     public synchronized Map<String, List<Integer>> subjects() {
         Map<String, List<Integer>> copy = new LinkedHashMap<>();
         subjects.forEach((s, ids) -> copy.put(s, List.copyOf(ids)));

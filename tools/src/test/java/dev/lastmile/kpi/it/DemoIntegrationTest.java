@@ -2,6 +2,8 @@ package dev.lastmile.kpi.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lastmile.kpi.cli.Console;
+import dev.lastmile.kpi.cli.Main;
 import dev.lastmile.kpi.demo.Demo;
 import dev.lastmile.kpi.sim.SimulationSettings;
 import java.time.Instant;
@@ -55,6 +57,27 @@ class DemoIntegrationTest {
         return last;
     }
 
+    /**
+     * The banner's consume command, as pasted, but stopping at the end (--max instead of --follow): it reads the
+     * demo's broker and decodes through the demo's registry over HTTP, in the product's own CLI.
+     */
+    private static void consumeAsTheBannerSays(String console) {
+        String line = console.lines().filter(l -> l.contains("lastmile-kpi.jar consume")).findFirst()
+                .orElseThrow(() -> new AssertionError("no consume command in the banner:\n" + console));
+        String[] args = line.substring(line.indexOf("lastmile-kpi.jar") + "lastmile-kpi.jar".length()).strip()
+                .replace("--follow", "--max 4").split(" +");
+        assertThat(args).anyMatch(a -> a.startsWith("schema.registry.url=http://")); // the registry over HTTP
+        // The gauges may come from open windows: the first hourly final follows within seconds.
+        List<String> rows = List.of();
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+             rows.size() < 2 && System.nanoTime() < deadline; ) {
+            rows = Console.run(Main::execute, args).exitsWith(0).out().lines().toList();
+        }
+        assertThat(rows).as("header and final KPI rows").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(rows.get(0)).startsWith("region").contains("on_time_rate");
+        assertThat(rows.subList(1, rows.size())).allSatisfy(r -> assertThat(r).matches("(north|south) .* true .*"));
+    }
+
     @Test
     void shouldServeHealthAndPromtoolCleanKpiMetricsWhileRunningAndCleanUpAfter(@TempDir Path tmp) throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -90,6 +113,7 @@ class DemoIntegrationTest {
             assertThat(promtool.exitValue()).as("promtool check metrics:%n%s", lint).isZero();
 
             assertThat(console.toString(StandardCharsets.UTF_8)).contains("Kafka broker", "/metrics", "north");
+            consumeAsTheBannerSays(console.toString(StandardCharsets.UTF_8));
         }
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("temporary data removed");
         try {

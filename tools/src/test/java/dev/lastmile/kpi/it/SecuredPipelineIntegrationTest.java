@@ -3,7 +3,11 @@ package dev.lastmile.kpi.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lastmile.kpi.avro.DeliveryEvent;
 import dev.lastmile.kpi.avro.DeliveryKpi;
+import dev.lastmile.kpi.avro.DeliveryStatus;
+import dev.lastmile.kpi.cli.Console;
+import dev.lastmile.kpi.cli.Main;
 import dev.lastmile.kpi.config.ConfigException;
 import dev.lastmile.kpi.config.PipelineConfig;
 import dev.lastmile.kpi.embedded.AccessControl;
@@ -12,13 +16,17 @@ import dev.lastmile.kpi.embedded.EmbeddedSchemaRegistry;
 import dev.lastmile.kpi.embedded.SaslScram;
 import dev.lastmile.kpi.family.KpiFamilies;
 import dev.lastmile.kpi.runtime.TopicSetup;
+import dev.lastmile.kpi.topology.RecordHeaderNames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +38,17 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +145,40 @@ class SecuredPipelineIntegrationTest {
                             .hasMessageContaining(topic);
                 }
             }
+        }
+    }
+
+    /**
+     * `consume` logs in with the same kafka.* settings as `run` (TLS + SASL/SCRAM) and needs nothing but READ and
+     * DESCRIBE on the topic it prints: no consumer group, so no group ACL.
+     */
+    @Test
+    void shouldConsumeADlqWithOnlyReadAndDescribeOnItOverSaslSsl() throws Exception {
+        String password = "sasl-" + UUID.randomUUID();
+        try (SecuredApp app = SecuredApp.create(broker, password)) {
+            String dlq = app.env.config.topics().dlq();
+            AccessControl.grant(broker, List.of(AclOperation.READ, AclOperation.DESCRIBE).stream()
+                    .map(op -> new AclBinding(new ResourcePattern(ResourceType.TOPIC, dlq, PatternType.LITERAL),
+                            new AccessControlEntry(app.principal(), "*", op, AclPermissionType.ALLOW))).toList());
+            DeliveryEvent original = BacklogIntegrationTest.event("x1", "north", DeliveryStatus.DELIVERED,
+                    Instant.parse("2026-11-02T08:10:00Z"), 5);
+            byte[] value = app.env.topics.deliveryEvents().valueSerde().serializer()
+                    .serialize(app.env.config.topics().deliveryEvents(), original);
+            ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(dlq, null, "d-x1".getBytes(StandardCharsets.UTF_8), value);
+            dead.headers().add(RecordHeaderNames.SOURCE_TOPIC, app.env.config.topics().deliveryEvents().getBytes(StandardCharsets.UTF_8))
+                    .add(RecordHeaderNames.DLQ_REASON_CODE, "negative_cost".getBytes(StandardCharsets.UTF_8))
+                    .add(RecordHeaderNames.DLQ_REASON, "made up for the test".getBytes(StandardCharsets.UTF_8));
+            try (KafkaProducer<byte[], byte[]> producer = app.env.producer(Serdes.ByteArray().serializer(),
+                    Serdes.ByteArray().serializer())) {
+                producer.send(dead).get(30, TimeUnit.SECONDS);
+            }
+            List<String> args = new ArrayList<>(List.of("consume", "dlq", "--from-beginning"));
+            Map<String, String> settings = new HashMap<>(app.env.settings);
+            settings.putAll(app.login(password));
+            settings.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+            String out = Console.run(Main::execute, args.toArray(String[]::new)).exitsWith(0).out();
+            assertThat(out.lines()).singleElement().satisfies(line -> assertThat(line)
+                    .contains("\"code\":\"negative_cost\"", "\"reason\":\"made up for the test\"", "\"event_id\":\"ev-x1\""));
         }
     }
 
