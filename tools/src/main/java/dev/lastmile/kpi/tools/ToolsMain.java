@@ -1,12 +1,13 @@
 package dev.lastmile.kpi.tools;
 
+import dev.lastmile.kpi.bench.BenchCommand;
 import dev.lastmile.kpi.cli.Main;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
  * The tools jar's command line: the product's commands (run, topology) plus the test bench that must not ship
- * with {@code run} — demo (embedded broker and registry), replay (TopologyTestDriver) and simulate.
+ * with {@code run} — demo (embedded broker and registry), replay (TopologyTestDriver), simulate and bench.
  */
 public final class ToolsMain {
 
@@ -32,6 +33,7 @@ public final class ToolsMain {
         cli.addSubcommand(new DemoCommand());
         cli.addSubcommand(new ReplayCommand());
         cli.addSubcommand(new SimulateCommand());
+        cli.addSubcommand(new BenchCommand());
         return cli;
     }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The tools module's packages on top of the product's table ({@link ArchitectureTest}): the test bench's
- * pieces (embedded broker and registry, simulator, replay) are siblings that do not know each other; the demo
- * and this CLI sit on top; the JSON contract mapping and the atomic file write are helpers at the bottom.
+ * pieces (embedded broker and registry, simulator, replay) are siblings that do not know each other; the demo,
+ * the bench and this CLI sit on top; the JSON contract mapping and the atomic file write are helpers at the bottom.
  * Checked over the product and the tools classes together, so no cycle can pass through the module boundary.
  */
 class ToolsArchitectureTest {
@@ -34,7 +34,8 @@ class ToolsArchitectureTest {
             "sim", Set.of("avro", "serde", "config", "topology", "files", "json"),
             "replay", Set.of("avro", "serde", "config", "kpi", "metrics", "topology", "json"),
             "demo", union(PRODUCT, Set.of("embedded", "sim", "files", "json")),
-            "tools", union(PRODUCT, Set.of("embedded", "sim", "replay", "demo", "files", "json")));
+            "bench", union(PRODUCT, Set.of("embedded", "sim", "replay", "json")),
+            "tools", union(PRODUCT, Set.of("embedded", "sim", "replay", "demo", "bench", "files", "json")));
 
     private static final JavaClasses ALL = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
