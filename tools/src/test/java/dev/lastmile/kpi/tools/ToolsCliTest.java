@@ -13,14 +13,14 @@ class ToolsCliTest {
     void shouldListTheProductCommandsAndTheToolsWithOneLineEach() {
         String out = Console.run(ToolsMain::execute, "--help").out();
         String commands = out.substring(out.indexOf("Commands:") + "Commands:".length()).strip();
-        assertThat(commands.lines()).hasSize(5)
-                .allMatch(l -> l.matches("\\s*(demo|replay|run|simulate|topology)\\s+\\S.*"));
+        assertThat(commands.lines()).hasSize(6)
+                .allMatch(l -> l.matches("\\s*(bench|demo|replay|run|simulate|topology)\\s+\\S.*"));
     }
 
     @Test
     void shouldListTheToolsCommandsTooWhenRunWithoutACommand() {
         String out = Console.run(ToolsMain::execute).out();
-        assertThat(out).contains("demo", "replay", "simulate", "run", "topology");
+        assertThat(out).contains("bench", "demo", "replay", "simulate", "run", "topology");
     }
 
     @Test
