@@ -93,8 +93,15 @@ public final class Bench {
                 if (o.latencyRate() > 0) {
                     log.printf("bench: latency at %.0f events/s for %d s ...%n", o.latencyRate(),
                             o.latencyLength().toSeconds());
+                    Map<String, Long> before = outputs.records();
+                    long start = System.nanoTime();
                     report.latency(LatencyProbe.measure(config.clientProperties(), topics, o.latencyRate(),
                             o.latencyLength(), Duration.ofSeconds(30)));
+                    double hours = (System.nanoTime() - start) / 3.6e12;
+                    while (outputs.poll(Duration.ofSeconds(2)) > 0) {
+                        // what the latency run wrote, to the last record
+                    }
+                    report.liveOutputs(before, outputs.records(), hours);
                 }
                 run.close();
                 report.state(run.stateBytes());

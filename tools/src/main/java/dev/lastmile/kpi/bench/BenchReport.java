@@ -53,7 +53,8 @@ public final class BenchReport {
         this.pipeline = r.throughput();
         ObjectNode p = root.putObject("pipeline");
         put(p, r.throughput());
-        p.put("done", r.done()).put("ratio_to_ceiling", r.throughput().perSecond() / ceiling.perSecond())
+        p.put("done", r.done()).put("running_after_seconds", r.runningAfterSeconds())
+                .put("ratio_to_ceiling", r.throughput().perSecond() / ceiling.perSecond())
                 .put("cpu_ratio_to_ceiling", r.throughput().perCpuSecond() / ceiling.perCpuSecond());
         root.putObject("memory").put("heap_peak_bytes", r.peakHeapBytes()).put("heap_before_bytes", r.heapBeforeBytes())
                 .put("rss_peak_bytes", r.peakRssBytes()).put("rss_peak_since_pipeline_start", r.rssPeakReset());
@@ -95,8 +96,14 @@ public final class BenchReport {
                 .put("unmatched", l.unmatched());
     }
 
+    /** Output records per hour of wall-clock (= event) time while events came at the latency rate. */
+    void liveOutputs(Map<String, Long> before, Map<String, Long> after, double hours) {
+        ObjectNode o = ((ObjectNode) root.get("latency")).putObject("output_records_per_hour");
+        after.keySet().stream().sorted().forEach(t -> o.put(t, (after.get(t) - before.getOrDefault(t, 0L)) / hours));
+    }
+
     void state(long bytes) {
-        root.with("memory").put("state_dir_bytes", bytes).put("state_bytes_per_million_events", bytes * 1e6 / events);
+        ((ObjectNode) root.get("memory")).put("state_dir_bytes", bytes).put("state_bytes_per_million_events", bytes * 1e6 / events);
     }
 
     private static void put(ObjectNode n, Throughput t) {
@@ -144,6 +151,9 @@ public final class BenchReport {
             kv(b, String.format("latency at %.0f events/s: p50 / p99 / max", l.get("rate").asDouble()),
                     String.format("%.0f / %.0f / %.0f ms (%d unmatched)", l.get("p50_ms").asDouble(),
                             l.get("p99_ms").asDouble(), l.get("max_ms").asDouble(), l.get("unmatched").asLong()));
+            l.path("output_records_per_hour").fields().forEachRemaining(e -> kv(b, String.format(
+                    "%s records per hour at %.0f events/s", e.getKey(), l.get("rate").asDouble()),
+                    String.format("%,.0f", e.getValue().asDouble())));
         }
         kv(b, "finals equal to replay's", passed ? "yes" : "NO: " + root.path("correctness").path("diff_count").asLong()
                 + " differences");

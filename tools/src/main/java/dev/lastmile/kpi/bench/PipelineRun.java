@@ -24,8 +24,8 @@ import java.util.function.Consumer;
 final class PipelineRun implements AutoCloseable {
 
     /** How the run ended: done (every expected final arrived) or not, and what it cost. */
-    record Result(boolean done, Throughput throughput, long peakHeapBytes, long heapBeforeBytes, long peakRssBytes,
-                  boolean rssPeakReset) {
+    record Result(boolean done, Throughput throughput, double runningAfterSeconds, long peakHeapBytes,
+                  long heapBeforeBytes, long peakRssBytes, boolean rssPeakReset) {
     }
 
     private static final Duration STALL = Duration.ofSeconds(90);
@@ -66,11 +66,15 @@ final class PipelineRun implements AutoCloseable {
             long lastOutput = start;
             long lastReport = start;
             boolean done = false;
+            double runningAfter = -1;
             while (!done && System.nanoTime() - start < timeout.toNanos()) {
                 if (outputs.poll(Duration.ofMillis(100)) > 0) {
                     lastOutput = System.nanoTime();
                 }
                 done = outputs.reached(expectedFinals);
+                if (runningAfter < 0 && pipelines.stream().allMatch(Pipeline::isRunning)) {
+                    runningAfter = (System.nanoTime() - start) / 1e9;
+                }
                 failure().ifPresent(e -> {
                     throw new IllegalStateException("the pipeline failed: " + e, e);
                 });
@@ -85,7 +89,8 @@ final class PipelineRun implements AutoCloseable {
                 }
             }
             Throughput t = Throughput.since(events, start, cpu);
-            return new Result(done, t, resources.peakHeapBytes(), heapBefore, Resources.peakRssBytes(), rssReset);
+            return new Result(done, t, runningAfter, resources.peakHeapBytes(), heapBefore, Resources.peakRssBytes(),
+                    rssReset);
         }
     }
 
