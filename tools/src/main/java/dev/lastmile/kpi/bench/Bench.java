@@ -23,7 +23,7 @@ import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * One bench run: an embedded broker and an in-memory schema registry, a simulated backlog in the
- * inputs, then in this order: replay of the same history (the reference), the raw ceiling (cold,
+ * inputs, then in this order: replay of the same history in a JVM of its own (the reference), the raw ceiling (cold,
  * then warm), the whole pipeline until every final is out, latency at a steady rate into the same
  * running pipeline, and the comparison of the live finals with replay's.
  */
@@ -42,6 +42,8 @@ public final class Bench {
         String scope = "bench-" + UUID.randomUUID();
         SchemaRegistryClient registry = MockSchemaRegistry.forScope(scope);
         BenchReport report = new BenchReport(o);
+        Thread cleanup = new Thread(() -> Resources.deleteRecursively(scratch), "bench-cleanup"); // on Ctrl-C
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(scratch.resolve("kafka"), true)) {
             Map<String, String> settings = new HashMap<>();
             settings.put("bootstrap.servers", kafka.bootstrapServers());
@@ -66,7 +68,9 @@ public final class Bench {
             report.backlog(backlog);
 
             log.printf("bench: replay of the same %,d lines (the reference) ...%n", backlog.events());
-            ReplayCheck replay = ReplayCheck.run(config, backlog.history(), scratch.resolve("replay.jsonl"), log);
+            // Only what the two must share: replay sets everything else itself (and needs no broker).
+            ReplayCheck replay = ReplayCheck.run(Map.of("application.id", config.applicationId()), backlog.history(),
+                    scratch.resolve("replay.jsonl"), log);
             report.replay(replay);
 
             log.println("bench: the raw ceiling (a plain consumer that decodes every input record), cold then warm ...");
@@ -109,6 +113,11 @@ public final class Bench {
         } finally {
             MockSchemaRegistry.dropScope(scope);
             Resources.deleteRecursively(scratch);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
         }
         return report;
     }

@@ -1,35 +1,61 @@
 package dev.lastmile.kpi.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lastmile.kpi.config.PipelineConfig;
-import dev.lastmile.kpi.replay.ReplayRunner;
-import dev.lastmile.kpi.replay.ReplaySummary;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The correctness reference: {@code replay} (the production topology in TopologyTestDriver) over the
- * same history, its final records per output topic. A live run is right when its finals are exactly these.
+ * same history, in its own JVM, its final records per output topic. A live run is right when its finals are exactly these.
  *
  * @param finals per topic, each final record in replay's JSON form and how often it came
  */
 record ReplayCheck(long lines, double seconds, Map<String, Map<String, Integer>> finals) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** replay's summary line: {@code replay: 887 lines (0 blank), ...}. */
+    private static final Pattern SUMMARY = Pattern.compile("^replay: (\\d+) lines \\(");
 
-    static ReplayCheck run(PipelineConfig config, Path history, Path output, PrintWriter progress) throws IOException {
+    /**
+     * Runs {@code replay} in a JVM of its own (its memory stays out of this one's heap and RSS figures),
+     * on this JVM's class path, with the settings the live pipeline gets; its output lines go to {@code progress}.
+     */
+    static ReplayCheck run(Map<String, String> settings, Path history, Path output, PrintWriter progress)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
-        ReplaySummary summary = new ReplayRunner(config, Instant.now(), progress).run(history, output);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), "dev.lastmile.kpi.tools.ToolsMain", "replay",
+                "--input", history.toString(), "--output", output.toString()));
+        settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+        Process replay = new ProcessBuilder(command).redirectErrorStream(true).start();
+        long lines = -1;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(replay.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                progress.println(line);
+                Matcher m = SUMMARY.matcher(line);
+                if (m.find()) {
+                    lines = Long.parseLong(m.group(1));
+                }
+            }
+        }
+        if (replay.waitFor() != 0 || lines < 0) {
+            throw new IllegalStateException("replay of " + history + " failed (exit code " + replay.exitValue() + ")");
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Map<String, Integer>> finals = new TreeMap<>();
         try (BufferedReader in = Files.newBufferedReader(output, StandardCharsets.UTF_8)) {
@@ -39,7 +65,7 @@ record ReplayCheck(long lines, double seconds, Map<String, Map<String, Integer>>
                 finals.computeIfAbsent(topic, t -> new HashMap<>()).merge(line, 1, Integer::sum);
             }
         }
-        return new ReplayCheck(summary.lines(), seconds, finals);
+        return new ReplayCheck(lines, seconds, finals);
     }
 
     double linesPerSecond() {

@@ -30,6 +30,7 @@ class BenchSmokeTest {
             "/ceiling/cold/events_per_second", "/ceiling/warm/events_per_second",
             "/pipeline/events_per_second", "/pipeline/events_per_cpu_second", "/pipeline/ratio_to_ceiling",
             "/pipeline/cpu_ratio_to_ceiling", "/pipeline/seconds", "/pipeline/cpu_seconds",
+            "/pipeline/running_after_seconds",
             "/internal/repartition_records_per_event", "/internal/repartition_end_offsets_per_event",
             "/internal/changelog_records_per_event",
             "/memory/heap_peak_bytes", "/memory/rss_peak_bytes", "/memory/state_dir_bytes",
@@ -40,6 +41,7 @@ class BenchSmokeTest {
             "/outputs/lastmile.kpi.experience/records_per_event_hour",
             "/outputs/lastmile.kpi.route-complaints/records_per_event_hour",
             "/latency/events", "/latency/p50_ms", "/latency/p99_ms", "/latency/max_ms",
+            "/latency/output_records_per_hour/lastmile.kpi.delivery",
             "/correctness/by_topic/lastmile.kpi.delivery/replay_finals");
 
     @Test
