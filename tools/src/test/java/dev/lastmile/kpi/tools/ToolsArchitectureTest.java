@@ -34,7 +34,7 @@ class ToolsArchitectureTest {
             "sim", Set.of("avro", "serde", "config", "topology", "files", "json"),
             "replay", Set.of("avro", "serde", "config", "kpi", "metrics", "topology", "json"),
             "demo", union(PRODUCT, Set.of("embedded", "sim", "files", "json")),
-            "bench", union(PRODUCT, Set.of("embedded", "sim", "replay", "json")),
+            "bench", union(PRODUCT, Set.of("embedded", "sim", "json")),
             "tools", union(PRODUCT, Set.of("embedded", "sim", "replay", "demo", "bench", "files", "json")));
 
     private static final JavaClasses ALL = new ClassFileImporter()
