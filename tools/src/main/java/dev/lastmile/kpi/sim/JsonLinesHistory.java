@@ -47,7 +47,8 @@ public final class JsonLinesHistory {
         return events.size();
     }
 
-    static String line(SimEvent e) throws IOException {
+    /** One event as the JSON line replay reads. */
+    public static String line(SimEvent e) throws IOException {
         ObjectNode json = JSON.createObjectNode().put("source", e.source().name().toLowerCase(Locale.ROOT));
         json.setAll(JsonAvro.toJson(e.event()));
         return JSON.writeValueAsString(json);

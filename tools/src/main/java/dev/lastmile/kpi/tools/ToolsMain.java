@@ -1,5 +1,6 @@
 package dev.lastmile.kpi.tools;
 
+import dev.lastmile.kpi.bench.BenchCommand;
 import dev.lastmile.kpi.cli.Main;
 import dev.lastmile.kpi.reconcile.ReconcileCommand;
 import java.io.PrintWriter;
@@ -7,7 +8,7 @@ import picocli.CommandLine;
 
 /**
  * The tools jar's command line: the product's commands (run, topology) plus the test bench that must not ship
- * with {@code run} — demo (embedded broker and registry), replay (TopologyTestDriver), reconcile and simulate.
+ * with {@code run} — demo (embedded broker and registry), replay (TopologyTestDriver), reconcile, simulate and bench.
  */
 public final class ToolsMain {
 
@@ -34,6 +35,7 @@ public final class ToolsMain {
         cli.addSubcommand(new ReplayCommand());
         cli.addSubcommand(new ReconcileCommand());
         cli.addSubcommand(new SimulateCommand());
+        cli.addSubcommand(new BenchCommand());
         return cli;
     }
 }

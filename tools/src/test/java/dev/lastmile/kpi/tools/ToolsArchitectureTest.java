@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The tools module's packages on top of the product's table ({@link ArchitectureTest}): the test bench's
- * pieces (embedded broker and registry, simulator, replay) are siblings that do not know each other; the demo
- * and this CLI sit on top; the atomic file write is a helper at the bottom (the JSON contract mapping, json, is the product's).
+ * pieces (embedded broker and registry, simulator, replay) are siblings that do not know each other; the demo,
+ * the bench and this CLI sit on top; the atomic file write is a helper at the bottom (the JSON contract mapping,
+ * json, is the product's).
  * Checked over the product and the tools classes together, so no cycle can pass through the module boundary.
  */
 class ToolsArchitectureTest {
@@ -35,7 +36,8 @@ class ToolsArchitectureTest {
             // An independent recomputation of the contract: settings only, no topology, KPI classes or codec.
             "reconcile", Set.of("cli", "config"),
             "demo", union(PRODUCT, Set.of("embedded", "sim", "files", "json")),
-            "tools", union(PRODUCT, Set.of("embedded", "sim", "replay", "reconcile", "demo", "files", "json")));
+            "bench", union(PRODUCT, Set.of("embedded", "sim")),
+            "tools", union(PRODUCT, Set.of("embedded", "sim", "replay", "reconcile", "demo", "bench", "files")));
 
     private static final JavaClasses ALL = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

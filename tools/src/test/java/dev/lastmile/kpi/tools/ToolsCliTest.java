@@ -13,14 +13,14 @@ class ToolsCliTest {
     void shouldListTheProductCommandsAndTheToolsWithOneLineEach() {
         String out = Console.run(ToolsMain::execute, "--help").out();
         String commands = out.substring(out.indexOf("Commands:") + "Commands:".length()).strip();
-        assertThat(commands.lines()).hasSize(7)
-                .allMatch(l -> l.matches("\\s*(consume|demo|reconcile|replay|run|simulate|topology)\\s+\\S.*"));
+        assertThat(commands.lines()).hasSize(8)
+                .allMatch(l -> l.matches("\\s*(bench|consume|demo|reconcile|replay|run|simulate|topology)\\s+\\S.*"));
     }
 
     @Test
     void shouldListTheToolsCommandsTooWhenRunWithoutACommand() {
         String out = Console.run(ToolsMain::execute).out();
-        assertThat(out).contains("demo", "replay", "reconcile", "simulate", "run", "topology", "consume");
+        assertThat(out).contains("bench", "demo", "replay", "reconcile", "simulate", "run", "topology", "consume");
     }
 
     @Test
