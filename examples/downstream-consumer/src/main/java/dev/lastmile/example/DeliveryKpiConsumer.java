@@ -32,7 +32,7 @@ public final class DeliveryKpiConsumer {
             consumer.subscribe(List.of(topic));
             while (true) {
                 for (ConsumerRecord<String, DeliveryKpi> r : consumer.poll(Duration.ofSeconds(1))) {
-                    line(r.key(), r.value()).ifPresent(System.out::println);
+                    line(r.value()).ifPresent(System.out::println);
                 }
             }
         }
@@ -44,11 +44,11 @@ public final class DeliveryKpiConsumer {
     }
 
     /** The line printed for a record: only a final one (an open window's updates carry final=false). */
-    static Optional<String> line(String key, DeliveryKpi kpi) {
+    static Optional<String> line(DeliveryKpi kpi) {
         if (kpi == null || !kpi.getFinal$()) {
             return Optional.empty();
         }
-        return Optional.of(key + " " + kpi.getRegion() + " " + kpi.getWindow() + " " + kpi.getWindowStart()
+        return Optional.of(kpi.getRegion() + " " + kpi.getWindow() + " " + kpi.getWindowStart()
                 + " deliveries=" + kpi.getDeliveries() + " on_time_rate=" + kpi.getOnTimeRate()
                 + " success_rate=" + kpi.getSuccessRate() + " cost_per_delivery_cents=" + kpi.getCostPerDeliveryCents());
     }

@@ -31,9 +31,9 @@ class DeliveryKpiConsumerTest {
         DeliveryKpi decoded = DeliveryKpiConsumer.values(MockSchemaRegistry.URL_PREFIX + SCOPE).deserialize(TOPIC, bytes);
 
         assertEquals(kpi(true), decoded);
-        assertEquals(Optional.of("north|HOURLY|2026-11-02T08:00:00Z north HOURLY 2026-11-02T08:00:00Z deliveries=3 "
+        assertEquals(Optional.of("north HOURLY 2026-11-02T08:00:00Z deliveries=3 "
                 + "on_time_rate=0.6666666666666666 success_rate=1.0 cost_per_delivery_cents=600.0"),
-                DeliveryKpiConsumer.line("north|HOURLY|2026-11-02T08:00:00Z", decoded));
+                DeliveryKpiConsumer.line(decoded));
     }
 
     @Test
@@ -41,7 +41,7 @@ class DeliveryKpiConsumerTest {
         DeliveryKpi decoded = DeliveryKpiConsumer.values(MockSchemaRegistry.URL_PREFIX + SCOPE)
                 .deserialize(TOPIC, written(kpi(false)));
 
-        assertTrue(DeliveryKpiConsumer.line("north|HOURLY|2026-11-02T08:00:00Z", decoded).isEmpty());
+        assertTrue(DeliveryKpiConsumer.line(decoded).isEmpty());
     }
 
     private static byte[] written(DeliveryKpi kpi) {
