@@ -141,6 +141,22 @@ class AsyncApiDocumentTest {
     }
 
     @Test
+    void shouldNameTheFieldThatTellsFinalsOnEveryKpiMessage() {
+        for (KpiFamily<?> f : KpiFamilies.ALL) {
+            List<JsonNode> messages = new ArrayList<>();
+            DOC.path("channels").forEach(c -> {
+                if (c.path("address").asText().equals(TOPICS.kpi(f))) {
+                    c.path("messages").forEach(messages::add);
+                }
+            });
+            assertThat(messages).as("messages of %s", TOPICS.kpi(f)).hasSize(1);
+            String field = messages.get(0).path("x-lastmile-final-field").asText();
+            assertThat(field).isEqualTo("final");
+            assertThat(f.schema().getField(field).schema().getType()).isEqualTo(Schema.Type.BOOLEAN);
+        }
+    }
+
+    @Test
     void shouldNameEveryAlertKpiInTheTargetsKey() {
         String key = DOC.path("channels").path("kpiTargets").path("messages").path("kpiTarget").path("bindings")
                 .path("kafka").path("key").path("description").asText();
