@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-test-tools.sh
-mvn -B --no-transfer-progress verify "$@"
+# -Pexamples: also builds and tests examples/downstream-consumer against this build's schemas jar (no mvn install).
+mvn -B --no-transfer-progress verify -Pexamples "$@"
