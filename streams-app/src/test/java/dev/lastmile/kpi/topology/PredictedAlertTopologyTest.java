@@ -25,15 +25,17 @@ class PredictedAlertTopologyTest {
         }
     }
 
+    /** 0.995, 0.985, ..., 0.955 from 04:00 to 09:00: losing 0.01 an hour, 0.925 three hours after the last. */
+    private static void slideFrom4To9(TopologyHarness h) {
+        for (int i = 0; i < 5; i++) {
+            hour(h, String.format("%02d:00", 4 + i), 199 - 2 * i);
+        }
+    }
+
     @Test
     void shouldPredictASlideBeforeItBreachesThenFireAndStartAfresh() {
         try (TopologyHarness h = new TopologyHarness()) {
-            // 0.995, 0.985, ..., 0.955: a line losing 0.01 an hour, forecast 0.925 three hours ahead.
-            hour(h, "04:00", 199);
-            hour(h, "05:00", 197);
-            hour(h, "06:00", 195);
-            hour(h, "07:00", 193);
-            hour(h, "08:00", 191);   // fifth hour: PREDICTED (0.945, 0.935, 0.925 < 0.93)
+            slideFrom4To9(h);   // fifth hour: PREDICTED (0.945, 0.935, 0.925 < 0.93)
             hour(h, "09:00", 189);   // 0.945: still predicted, no record
             hour(h, "10:00", 184);   // 0.92: FIRING
             hour(h, "11:00", 200);   // 1.0: RESOLVED; the history starts again here
@@ -58,11 +60,7 @@ class PredictedAlertTopologyTest {
     @Test
     void shouldExportThePredictedGaugeWhilePredicted() {
         try (TopologyHarness h = new TopologyHarness()) {
-            hour(h, "04:00", 199);
-            hour(h, "05:00", 197);
-            hour(h, "06:00", 195);
-            hour(h, "07:00", 193);
-            hour(h, "08:00", 191);
+            slideFrom4To9(h);
             h.advanceAllTo("09:20");
 
             assertThat(values(h.alerts)).extracting(KpiAlert::getState).containsExactly(AlertState.PREDICTED);
