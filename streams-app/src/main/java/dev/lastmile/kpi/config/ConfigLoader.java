@@ -165,6 +165,7 @@ public final class ConfigLoader {
                 duration(Setting.DEDUP_RETENTION, false), duration(Setting.TICKET_RETENTION, false),
                 duration(Setting.COMPLAINT_LOOKBACK, false), duration(Setting.PERFECT_ORDER_COMPLAINT_WINDOW, false),
                 routeMinDeliveries, positiveInt(Setting.ALERT_MIN_SAMPLES),
+                forecastHorizon(), forecastConfidence(),
                 instant(Setting.INPUT_MIN_EVENT_TIME), duration(Setting.INPUT_MAX_FUTURE, true),
                 recordBytes(), positiveInt(Setting.INPUT_MAX_REGIONS), positiveInt(Setting.INPUT_MAX_ROUTES_PER_REGION),
                 port(Setting.HTTP_PORT),
@@ -335,6 +336,31 @@ public final class ConfigLoader {
             case "false" -> false;
             default -> throw invalid(s, "true or false");
         };
+    }
+
+    /** Hours, 0 (off) to 24: a day ahead is as far as an hourly trend says anything. */
+    private int forecastHorizon() {
+        try {
+            int n = Integer.parseInt(text(Setting.ALERT_FORECAST_HORIZON));
+            if (n >= 0 && n <= 24) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(Setting.ALERT_FORECAST_HORIZON, "a whole number of hours from 0 (off) to 24");
+    }
+
+    private double forecastConfidence() {
+        try {
+            double p = Double.parseDouble(text(Setting.ALERT_FORECAST_CONFIDENCE));
+            if (p > 0.5 && p <= 0.999) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(Setting.ALERT_FORECAST_CONFIDENCE, "a probability above 0.5 and at most 0.999, such as 0.9");
     }
 
     private int positiveInt(Setting s) {

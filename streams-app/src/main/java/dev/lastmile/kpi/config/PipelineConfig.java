@@ -24,6 +24,7 @@ public record PipelineConfig(String applicationId, String bootstrapServers, Stri
                              Duration commitInterval, Duration kpiUpdateInterval, int streamThreads, Duration windowGrace, Duration stallTimeout,
                              Duration markerInterval, Duration dedupRetention, Duration ticketRetention,
                              Duration complaintLookback, Duration perfectOrderWindow, int routeMinDeliveries, int alertMinSamples,
+                             int alertForecastHorizon, double alertForecastConfidence,
                              Instant inputMinEventTime, Duration inputMaxFuture, int inputMaxRecordBytes,
                              int inputMaxRegions, int inputMaxRoutesPerRegion, int httpPort, String httpBind,
                              boolean createOutputTopics, TopicNames topics, OutputTopicSettings outputTopics,

@@ -30,6 +30,8 @@ public enum Setting {
             "How long before or after a delivery (event time) a complaint about it spoils a perfect order; a perfect-order window's final waits that long (in whole hours) for the tickets."),
     ROUTE_MIN_DELIVERIES("route.min.deliveries", "5", "Deliveries a route needs in a window to count in its region's correlation and hotspots."),
     ALERT_MIN_SAMPLES("alert.min.samples", "20", "Least denominator of a final hourly KPI for it to be checked against its target."),
+    ALERT_FORECAST_HORIZON("alert.forecast.horizon", "3", "Hours ahead the breach forecast looks (Holt's linear trend over the last judged finals); a crossing within them is a PREDICTED alert. 0: no predictions."),
+    ALERT_FORECAST_CONFIDENCE("alert.forecast.confidence", "0.9", "One-sided confidence (0.5 to 0.999) with which the forecast must cross the target for a PREDICTED alert."),
     INPUT_MAX_FUTURE("input.max.future", "15m", "How far ahead of the wall clock an event_time may be; later ones go to the DLQ. Keep it at most window.grace."),
     INPUT_MIN_EVENT_TIME("input.min.event.time", "2000-01-01T00:00:00Z", "Earliest event_time accepted (ISO-8601 UTC); earlier ones go to the DLQ."),
     INPUT_MAX_RECORD_BYTES("input.max.record.bytes", "524288", "Largest input record (key + value + headers, bytes) the gate accepts; larger ones go to the DLQ (too_large), and DLQ and late copies are cut to this size. At most the producer's max.request.size minus 64 KiB."),

@@ -87,10 +87,43 @@ public final class AlertRules {
         if (breach == firing) {
             return Optional.empty();
         }
-        return Optional.of(KpiAlert.newBuilder().setKpi(o.kpi()).setRegion(o.region())
-                .setState(breach ? AlertState.FIRING : AlertState.RESOLVED).setValue(o.value()).setTarget(target)
-                .setWindowStart(Instant.ofEpochMilli(o.windowStart()))
-                .setWindowEnd(Instant.ofEpochMilli(o.windowEnd())).setSamples(o.samples()).build());
+        return Optional.of(alert(o, target, breach ? AlertState.FIRING : AlertState.RESOLVED).build());
+    }
+
+    /** How far ahead and how sure a prediction must be (alert.forecast.horizon, alert.forecast.confidence). */
+    public record Forecasting(int horizonHours, double confidence) {
+    }
+
+    /**
+     * The alert to emit for an observation, predictions included: FIRING and RESOLVED of real breaches
+     * exactly as {@link #evaluate(Observation, boolean, Function, long)}; on a judged final that does
+     * not breach, PREDICTED when the forecast starts crossing the target and RESOLVED when it stops.
+     *
+     * @param current the alert's state now
+     * @param history the recent judged finals' values, oldest first, this observation's last
+     */
+    public static Optional<KpiAlert> evaluate(Observation o, AlertState current, List<Double> history,
+                                              Forecasting forecasting, Function<String, Double> targets,
+                                              long minSamples) {
+        boolean firing = current == AlertState.FIRING;
+        Optional<KpiAlert> real = evaluate(o, firing, targets, minSamples);
+        if (real.isPresent() || firing || o.samples() < minSamples) {
+            return real; // a real change, a breach still firing, or an hour too thin to judge
+        }
+        double target = target(o.kpi(), o.region(), targets);
+        Optional<BreachForecast.Breach> ahead = BreachForecast.firstBreach(history, higherIsBetter(o.kpi()), target,
+                forecasting.horizonHours(), forecasting.confidence());
+        if (ahead.isPresent() == (current == AlertState.PREDICTED)) {
+            return Optional.empty();
+        }
+        return Optional.of(ahead.map(b -> alert(o, target, AlertState.PREDICTED).setForecast(b.forecast())
+                .setHorizonHours(b.hoursAhead()).build()).orElseGet(() -> alert(o, target, AlertState.RESOLVED).build()));
+    }
+
+    private static KpiAlert.Builder alert(Observation o, double target, AlertState state) {
+        return KpiAlert.newBuilder().setKpi(o.kpi()).setRegion(o.region()).setState(state).setValue(o.value())
+                .setTarget(target).setWindowStart(Instant.ofEpochMilli(o.windowStart()))
+                .setWindowEnd(Instant.ofEpochMilli(o.windowEnd())).setSamples(o.samples());
     }
 
     /** The target of a KPI in a region: override for the region, then for the KPI, then the default. */

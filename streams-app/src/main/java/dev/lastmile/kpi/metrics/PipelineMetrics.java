@@ -39,10 +39,15 @@ public final class PipelineMetrics {
             "promised_by_out_of_range", "score_out_of_range", "too_many_reasons", "conflicting_duplicate",
             "too_many_regions", "too_many_routes");
 
-    /** One exported lastmile_alert_firing series (and its target), and the task (processor) that set it last. */
+    /**
+     * One exported lastmile_alert_firing series (with its lastmile_alert_predicted and target), and
+     * the task (processor) that set it last.
+     */
     private static final class Firing {
         final AtomicInteger value = new AtomicInteger();
+        final AtomicInteger predicted = new AtomicInteger();
         io.micrometer.core.instrument.Gauge gauge;
+        io.micrometer.core.instrument.Gauge predictedGauge;
         io.micrometer.core.instrument.Gauge target;
         volatile Object owner;
     }
@@ -193,7 +198,7 @@ public final class PipelineMetrics {
     }
 
     private Counter alertsCounter(String kpi, String state) {
-        return Counter.builder("lastmile.alerts").description("Alert state changes, FIRING or RESOLVED")
+        return Counter.builder("lastmile.alerts").description("Alert state changes, FIRING, RESOLVED or PREDICTED")
                 .tag("kpi", kpi).tag("state", state).register(registry);
     }
 
@@ -205,18 +210,27 @@ public final class PipelineMetrics {
     /** Counts an alert state change; the firing series of its KPI and region is then {@code owner}'s. */
     public void alert(dev.lastmile.kpi.avro.KpiAlert alert, Object owner) {
         alertsCounter(alert.getKpi().name(), alert.getState().name()).increment();
-        firing(alert.getKpi().name(), alert.getRegion(), alert.getState() == dev.lastmile.kpi.avro.AlertState.FIRING,
-                owner);
+        alertState(alert.getKpi().name(), alert.getRegion(), alert.getState(), owner);
     }
 
     /** Shows whether a KPI's alert fires for a region; the task that owns the region's alert state calls it. */
     public void firing(String kpi, String region, boolean fires, Object owner) {
+        alertState(kpi, region, fires ? dev.lastmile.kpi.avro.AlertState.FIRING : dev.lastmile.kpi.avro.AlertState.RESOLVED,
+                owner);
+    }
+
+    /** Shows a KPI's alert state in a region (firing, predicted, neither); the task that owns it calls it. */
+    public void alertState(String kpi, String region, dev.lastmile.kpi.avro.AlertState state, Object owner) {
         firing.compute(kpi + "|" + region, (key, f) -> {
             if (f == null) {
                 f = new Firing();
                 f.gauge = io.micrometer.core.instrument.Gauge.builder("lastmile_alert_firing", f.value,
                                 AtomicInteger::get)
                         .description("1 while the KPI's alert fires for the region, else 0")
+                        .tag("kpi", kpi).tag("region", region).register(registry);
+                f.predictedGauge = io.micrometer.core.instrument.Gauge.builder("lastmile_alert_predicted", f.predicted,
+                                AtomicInteger::get)
+                        .description("1 while the KPI's forecast crosses its target in the region (PREDICTED), else 0")
                         .tag("kpi", kpi).tag("region", region).register(registry);
                 f.target = io.micrometer.core.instrument.Gauge.builder("lastmile_kpi_target", this,
                                 m -> m.target(kpi, region))
@@ -225,7 +239,8 @@ public final class PipelineMetrics {
                         .tag("kpi", kpi).tag("region", region).register(registry);
             }
             f.owner = owner;
-            f.value.set(fires ? 1 : 0);
+            f.value.set(state == dev.lastmile.kpi.avro.AlertState.FIRING ? 1 : 0);
+            f.predicted.set(state == dev.lastmile.kpi.avro.AlertState.PREDICTED ? 1 : 0);
             return f;
         });
     }
@@ -238,6 +253,7 @@ public final class PipelineMetrics {
                     return f;
                 }
                 registry.remove(f.gauge);
+                registry.remove(f.predictedGauge);
                 registry.remove(f.target);
                 return null;
             });

@@ -316,7 +316,9 @@ public final class LastmileTopology {
         String stateStore = name + "-alert-state";
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(stateStore),
                 Serdes.String(), Serdes.String()));
-        kpis.process(() -> new AlertProcessor<>(stateStore, observations, config.alertMinSamples(), options.metrics()),
+        kpis.process(() -> new AlertProcessor<>(stateStore, observations, config.alertMinSamples(),
+                        new AlertRules.Forecasting(config.alertForecastHorizon(), config.alertForecastConfidence()),
+                        options.metrics()),
                         Named.as(name + "-alerts"), stateStore)
                 .to(topics.kpiAlerts().name(), topics.kpiAlerts().produced(name + "-alerts-sink"));
     }

@@ -7,6 +7,7 @@ import dev.lastmile.kpi.family.KpiFamilies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +142,20 @@ class ConfigLoaderTest {
         }
         assertThat(ConfigLoader.defaults().overrides(Map.of("dedup.retention", "3650d")).load().dedupRetention())
                 .isEqualTo(Duration.ofDays(3650));
+    }
+
+    @Test
+    void shouldTakeTheForecastSettingsWithinTheirRanges() {
+        PipelineConfig off = ConfigLoader.defaults().overrides(Map.of("alert.forecast.horizon", "0",
+                "alert.forecast.confidence", "0.99")).load();
+        assertThat(off.alertForecastHorizon()).isZero();
+        assertThat(off.alertForecastConfidence()).isEqualTo(0.99);
+        for (Map.Entry<String, String> bad : List.of(Map.entry("alert.forecast.horizon", "25"),
+                Map.entry("alert.forecast.horizon", "-1"), Map.entry("alert.forecast.confidence", "0.5"),
+                Map.entry("alert.forecast.confidence", "1"), Map.entry("alert.forecast.confidence", "high"))) {
+            assertThatThrownBy(() -> ConfigLoader.defaults().overrides(Map.ofEntries(bad)).load())
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(bad.getKey() + "='" + bad.getValue() + "'");
+        }
     }
 
     @Test

@@ -158,7 +158,7 @@ class PipelineMetricsTest {
         assertThat(m.registry().get("lastmile.records.in").tag("topic", "in.deliveries").counter().count()).isZero();
         assertThat(m.registry().get("lastmile.duplicates.dropped").counter().count()).isZero();
         assertThat(m.registry().get("lastmile.late.records").tag("kpi", "delivery-kpi").counter().count()).isZero();
-        assertThat(m.registry().find("lastmile.alerts").counters()).hasSize(8);
+        assertThat(m.registry().find("lastmile.alerts").counters()).hasSize(12); // 4 KPIs x FIRING, RESOLVED, PREDICTED
         m.dlq("in.deliveries", "too_long");
         assertThat(m.registry().get("lastmile.dlq.records").tag("reason", "too_long").counter().count()).isOne();
     }

@@ -147,6 +147,8 @@ public final class ReplayRunner {
                 Map.entry("perfect.order.complaint.window", baseConfig.perfectOrderWindow().toMillis() + "ms"),
                 Map.entry("route.min.deliveries", Integer.toString(baseConfig.routeMinDeliveries())),
                 Map.entry("alert.min.samples", Integer.toString(baseConfig.alertMinSamples())),
+                Map.entry("alert.forecast.horizon", Integer.toString(baseConfig.alertForecastHorizon())),
+                Map.entry("alert.forecast.confidence", Double.toString(baseConfig.alertForecastConfidence())),
                 Map.entry("watermark.stall.timeout", Durations.MAX.toDays() + "d"),
                 // Replay writes finals only: open-window updates would be built and thrown away.
                 Map.entry("kpi.update.interval", "0s"),

@@ -77,7 +77,8 @@ class SimulatorAlertBaselineTest {
                 "ON_TIME_RATE " + s.dipRegion() + " RESOLVED " + s.start().plus(s.dipUntil()));
     }
 
-    private static List<JsonNode> replay(Path dir, SimulationSettings settings, Duration span) throws IOException {
+    /** Replays a simulated history of {@code span}; every output record as JSON (PredictedBreachMeasurementTest too). */
+    static List<JsonNode> replay(Path dir, SimulationSettings settings, Duration span) throws IOException {
         Files.createDirectories(dir);
         Path history = dir.resolve("history.jsonl");
         Path output = dir.resolve("kpis.jsonl");
