@@ -56,7 +56,10 @@ class StallIntegrationTest {
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(env.registry);
              Admin admin = SharedBroker.get().admin()) {
             env.createTopics(BacklogIntegrationTest.PARTITIONS);
-            ExpectedDeliveryKpis expected = BacklogIntegrationTest.produceBacklog(env, 30_000);
+            // Large enough that B, reading 20 records a poll, is still in its backlog when it is frozen even on a
+            // quiet machine (with 30,000 it had read everything first: its partitions then vouched for the wall
+            // clock, and there was nothing left to stall).
+            ExpectedDeliveryKpis expected = BacklogIntegrationTest.produceBacklog(env, 120_000);
             String deliveries = env.topics.deliveryEvents().name();
 
             // The instance to freeze reads slowly, and keeps its group membership through the stall.
