@@ -34,8 +34,6 @@ class BacklogIntegrationTest {
     static final int PARTITIONS = 3;
     private static final int DAYS = 3;
     private static final int EVENTS = 30_000;
-    /** Event time of the clock records that end every partition's backlog, past its last window. */
-    static final Instant CLOSE_ALL = START.plus(Duration.ofDays(DAYS + 1)).plus(Duration.ofHours(2));
     private static final List<String> REGIONS = List.of("north", "south", "east", "west");
 
 
@@ -79,7 +77,7 @@ class BacklogIntegrationTest {
                     }
                 }
             }
-            Instant closeAll = CLOSE_ALL;
+            Instant closeAll = START.plus(Duration.ofDays(DAYS + 1)).plus(Duration.ofHours(2));
             for (int p = 0; p < PARTITIONS; p++) {
                 DeliveryEvent clock = event("clock-" + p, ExpectedDeliveryKpis.CLOCK_REGION, DeliveryStatus.DELIVERED,
                         closeAll, 0);
